@@ -1,0 +1,182 @@
+# ukmon build. `make` builds the monitor library, the guest library, ukbake, the examples
+# and the test guests; `make test` runs every test; `make bench` the benchmarks.
+# SANITIZE=1 builds the monitor with ASan/UBSan (baked executables are then dynamic).
+
+BUILD ?= build
+SANITIZE ?= 0
+JOBS ?= 2
+
+.SECONDEXPANSION:
+
+CXX ?= g++
+CC ?= gcc
+GUEST_CC ?= gcc
+
+WARN := -Wall -Wextra -Werror
+CXXFLAGS_BASE := -std=c++20 -O2 -g $(WARN) -fPIE -I. -Iguest-abi/include -I$(BUILD)/gen
+LDLIBS_MONITOR := -lseccomp -lelf -lz
+
+ifeq ($(SANITIZE),1)
+  SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+  LINK_MODE := -pie
+else
+  SAN :=
+  LINK_MODE := -static-pie
+endif
+CXXFLAGS := $(CXXFLAGS_BASE) $(SAN)
+LDFLAGS_MONITOR := $(LINK_MODE) $(SAN)
+
+# ---- guest side: freestanding, static, non-PIE, linked at 1 MiB ----------------------------
+GUEST_INC := -isystem $(shell $(GUEST_CC) -print-file-name=include) -Iguest-abi/include -Iguest-abi/include/libc
+GUEST_CFLAGS := -std=c11 -O2 -g $(WARN) -ffreestanding -nostdinc $(GUEST_INC) -fno-pie \
+                -fno-stack-protector -fcf-protection=none
+GUEST_LDFLAGS := -nostdlib -static -no-pie -Wl,-T,guest-abi/guest.ld -Wl,--build-id=none \
+                 -Wl,-z,noexecstack -Wl,-z,max-page-size=4096
+
+GUESTLIB_SRCS := $(wildcard guest-abi/lib/*.c)
+GUESTLIB_OBJS := $(patsubst guest-abi/lib/%.c,$(BUILD)/guest/%.o,$(GUESTLIB_SRCS))
+GUEST_CRT0 := $(BUILD)/guest/crt0.o
+GUESTLIB := $(BUILD)/guest/libukguest.a
+
+# ---- monitor side ---------------------------------------------------------------------
+MONITOR_SRCS := $(filter-out monitor/main.cpp monitor/embedded_guest.cpp,$(wildcard monitor/*.cpp)) \
+                $(wildcard backends/kvm/*.cpp) $(wildcard backends/seccomp/*.cpp)
+MONITOR_ASM := $(wildcard backends/kvm/*.S) $(wildcard backends/seccomp/*.S)
+MONITOR_OBJS := $(patsubst %.cpp,$(BUILD)/obj/%.o,$(MONITOR_SRCS)) \
+                $(patsubst %.S,$(BUILD)/obj/%.o,$(MONITOR_ASM)) \
+                $(BUILD)/obj/gen/syscall_names.o
+LIBUKMON := $(BUILD)/lib/libukmon.a
+MAIN_OBJS := $(BUILD)/lib/main.o $(BUILD)/lib/embedded_guest.o
+
+MODULES := $(sort $(patsubst modules/%/,%,$(dir $(wildcard modules/*/*.cpp))))
+MODULE_OBJS := $(foreach m,$(MODULES),$(BUILD)/lib/modules/$(m).o)
+
+INSPECT := $(BUILD)/bin/ukmon-inspect
+UKBAKE := $(BUILD)/bin/ukbake
+
+# ---- examples and test guests -----------------------------------------------------------
+EXAMPLES := $(notdir $(wildcard examples/*))
+EXAMPLE_APPS := $(addprefix $(BUILD)/,$(EXAMPLES))
+TEST_GUEST_SRCS := $(wildcard tests/guests/*.c)
+TEST_GUESTS := $(patsubst tests/guests/%.c,$(BUILD)/tests/guests/%.elf,$(TEST_GUEST_SRCS))
+TEST_APPS := $(patsubst tests/guests/%.c,$(BUILD)/tests/bin/%,$(TEST_GUEST_SRCS))
+
+UNIT_SRCS := $(wildcard tests/unit/*.cpp)
+UNIT_GUESTLIB := guest-abi/lib/format.c guest-abi/lib/heap.c
+UNIT_BIN := $(BUILD)/tests/unit_tests
+INTEGRATION_SRCS := $(wildcard tests/integration/*.cpp)
+INTEGRATION_BIN := $(BUILD)/tests/integration_tests
+
+.PHONY: all deps test unit integration bench clean examples
+all: $(LIBUKMON) $(MAIN_OBJS) $(MODULE_OBJS) $(GUESTLIB) $(GUEST_CRT0) $(UKBAKE) $(INSPECT) \
+     $(EXAMPLE_APPS) $(TEST_APPS) $(UNIT_BIN) $(INTEGRATION_BIN)
+
+deps:
+	@bash tools/setup-deps
+
+# Generated syscall-name table (from libseccomp, at build time).
+$(BUILD)/gen/syscall_names.cpp: tools/gen_syscall_names.cpp
+	@mkdir -p $(@D)
+	$(CXX) -std=c++20 $(WARN) -o $(BUILD)/gen/gen_syscall_names $< -lseccomp
+	$(BUILD)/gen/gen_syscall_names > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/gen/syscall_names.o: $(BUILD)/gen/syscall_names.cpp
+	@mkdir -p $(@D)
+	$(CXX) $(CXXFLAGS) -c $< -o $@
+
+$(BUILD)/obj/%.o: %.cpp
+	@mkdir -p $(@D)
+	$(CXX) $(CXXFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/obj/%.o: %.S
+	@mkdir -p $(@D)
+	$(CXX) $(CXXFLAGS) -c $< -o $@
+
+$(LIBUKMON): $(MONITOR_OBJS)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+	echo '$(LDFLAGS_MONITOR)' > $(BUILD)/lib/ldflags
+
+$(MAIN_OBJS): $(BUILD)/lib/%.o: $(BUILD)/obj/monitor/%.o
+	@mkdir -p $(@D)
+	cp $< $@
+
+# One relocatable object per module, so ukbake links exactly the modules a guest declares.
+$(BUILD)/lib/modules/%.o: $$(addprefix $(BUILD)/obj/,$$(subst .cpp,.o,$$(wildcard modules/$$*/*.cpp)))
+	@mkdir -p $(@D)
+	ld -r -o $@ $^
+
+# ---- guest library --------------------------------------------------------------------
+$(BUILD)/guest/%.o: guest-abi/lib/%.c
+	@mkdir -p $(@D)
+	$(GUEST_CC) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
+
+$(GUEST_CRT0): guest-abi/lib/crt0.S
+	@mkdir -p $(@D)
+	$(GUEST_CC) $(GUEST_CFLAGS) -c $< -o $@
+
+$(GUESTLIB): $(GUESTLIB_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+# Links a guest: $(call link-guest,OUT,OBJS)
+define link-guest
+	@mkdir -p $(dir $(1))
+	$(GUEST_CC) $(GUEST_LDFLAGS) -o $(1) $(GUEST_CRT0) $(2) $(GUESTLIB) -lgcc
+endef
+
+# ---- tools ----------------------------------------------------------------------------
+$(INSPECT): $(BUILD)/obj/tools/ukmon_inspect.o $(LIBUKMON)
+	@mkdir -p $(@D)
+	$(CXX) $(SAN) -o $@ $^ $(LDLIBS_MONITOR)
+
+$(UKBAKE): tools/ukbake
+	@mkdir -p $(@D)
+	cp $< $@ && chmod +x $@
+
+BAKE_DEPS := $(UKBAKE) $(INSPECT) $(LIBUKMON) $(MAIN_OBJS) $(MODULE_OBJS)
+
+# ---- examples: examples/NAME/*.c -> build/examples/NAME.elf -> build/NAME ---------------
+$(BUILD)/examples/%.elf: $$(addprefix $(BUILD)/guest-obj/,$$(subst .c,.o,$$(wildcard examples/$$*/*.c))) $(GUESTLIB) $(GUEST_CRT0)
+	$(call link-guest,$@,$(filter $(BUILD)/guest-obj/%,$^))
+
+$(BUILD)/guest-obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(GUEST_CC) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
+
+$(EXAMPLE_APPS): $(BUILD)/%: $(BUILD)/examples/%.elf $(BAKE_DEPS)
+	$(UKBAKE) $< -o $@
+
+# ---- test guests: tests/guests/NAME.c -> build/tests/bin/NAME ------------------------------
+$(BUILD)/tests/guests/%.elf: $(BUILD)/guest-obj/tests/guests/%.o $(GUESTLIB) $(GUEST_CRT0)
+	$(call link-guest,$@,$<)
+
+$(TEST_APPS): $(BUILD)/tests/bin/%: $(BUILD)/tests/guests/%.elf $(BAKE_DEPS)
+	@mkdir -p $(@D)
+	$(UKBAKE) $< -o $@
+
+# ---- tests ----------------------------------------------------------------------------
+$(BUILD)/obj/unit-guestlib/%.o: guest-abi/lib/%.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -O1 -g $(WARN) $(SAN) -Iguest-abi/include -c $< -o $@
+
+$(UNIT_BIN): $(patsubst %.cpp,$(BUILD)/obj/%.o,$(UNIT_SRCS)) \
+             $(patsubst guest-abi/lib/%.c,$(BUILD)/obj/unit-guestlib/%.o,$(UNIT_GUESTLIB)) $(LIBUKMON)
+	@mkdir -p $(@D)
+	$(CXX) $(SAN) -o $@ $^ $(LDLIBS_MONITOR)
+
+$(INTEGRATION_BIN): $(patsubst %.cpp,$(BUILD)/obj/%.o,$(INTEGRATION_SRCS))
+	@mkdir -p $(@D)
+	$(CXX) $(SAN) -o $@ $^
+
+test: deps
+	$(MAKE) -j$(JOBS) all
+	bash tests/run-all $(BUILD)
+
+bench: deps
+	$(MAKE) -j$(JOBS) all
+	bash tools/bench $(BUILD)
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,303 @@
+// The kvm backend: one vCPU in long mode, guest at CPL3 (or CPL0 with --kvm-cpl0) over an
+// identity map, hypercalls as `out` exits through the gate, faults reported by IDT stubs.
+#include <fcntl.h>
+#include <linux/kvm.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+
+#include <cerrno>
+#include <cstddef>
+#include <cstdio>
+#include <cstring>
+#include <vector>
+
+#include "backends/backend.hpp"
+#include "backends/kvm/kvm_exit.hpp"
+#include "backends/kvm/x86_64_layout.hpp"
+#include "monitor/boot_setup.hpp"
+#include "monitor/error.hpp"
+#include "monitor/guest_layout.hpp"
+#include "monitor/unique_fd.hpp"
+
+namespace ukmon {
+namespace {
+
+using kvm::ExitEvent;
+
+// The 6.1 uapi header declares kvm_cpuid2's entries with __DECLARE_FLEX_ARRAY, which in
+// C++ adds an empty struct and moves them to offset 12. Use the kernel's layout: two u32 and
+// the entries at offset 8, with ioctl numbers that encode that 8-byte header.
+constexpr unsigned max_cpuid_entries = 256;
+struct CpuidBuffer {
+    uint32_t nent;
+    uint32_t padding;
+    kvm_cpuid_entry2 entries[max_cpuid_entries];
+};
+static_assert(offsetof(CpuidBuffer, entries) == 8);
+constexpr unsigned long get_supported_cpuid = _IOC(_IOC_READ | _IOC_WRITE, KVMIO, 0x05, 8);
+constexpr unsigned long set_cpuid2 = _IOC(_IOC_WRITE, KVMIO, 0x90, 8);
+
+int xioctl(int fd, unsigned long req, const char* what, auto arg) {
+    int r = ::ioctl(fd, req, arg);
+    if (r < 0) throw_errno(what);
+    return r;
+}
+
+// Guest memory backed by anonymous memory aligned to 2 MiB so THP can back it: on
+// shadow-paging hosts (PVM) each first touch of a 4 KiB page is an expensive exit.
+Mapping map_guest_memory(uint64_t size) {
+    const uint64_t align = 2ull << 20;
+    void* raw = ::mmap(nullptr, size + align, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (raw == MAP_FAILED) throw_errno("mmap of guest memory");
+    uintptr_t start = (reinterpret_cast<uintptr_t>(raw) + align - 1) & ~(align - 1);
+    size_t head = start - reinterpret_cast<uintptr_t>(raw);
+    if (head) ::munmap(raw, head);
+    if (align - head) ::munmap(reinterpret_cast<void*>(start + size), align - head);
+    ::madvise(reinterpret_cast<void*>(start), size, MADV_HUGEPAGE);  // advice only
+    return Mapping(reinterpret_cast<void*>(start), size);
+}
+
+kvm_segment segment(uint16_t sel, bool code, unsigned dpl) {
+    kvm_segment s{};
+    s.selector = sel;
+    s.limit = 0xFFFFFFFF;
+    s.type = code ? 11 : 3;
+    s.present = 1;
+    s.dpl = uint8_t(dpl);
+    s.s = 1;
+    s.l = code ? 1 : 0;
+    s.g = 1;
+    return s;
+}
+
+class KvmBackend final : public Backend {
+public:
+    const char* name() const override { return "kvm"; }
+
+    void add_syscall_rules(SyscallPolicy&) const override {
+        // The kvm monitor's self-lockdown filter is not installed yet (issue: hardening).
+    }
+
+    RunOutcome run(const Boot& boot) override {
+        open_vm(boot.options.mem_bytes);
+        GuestMemory full(mem_.data(), 0, mem_.size());
+        check_fits(boot.image, mem_.size());
+        load_segments(full, boot.image);
+        auto cpu = x86::build_long_mode(full, boot.image, mem_.size(), boot.options.kvm_cpl0);
+        BootParams p;
+        p.mem_size = mem_.size();
+        p.gate = layout::gate_page;
+        p.tsc_hz = tsc_hz();
+        p.backend = UK_BACKEND_KVM;
+        p.program_name = boot.program_name;
+        p.args = boot.options.guest_args;
+        uint64_t boot_info = write_boot_info(full, boot.image, p);
+        set_cpuid();
+        set_registers(cpu, boot.image.entry, boot_info);
+        RunContext ctx{full.sub_range(layout::guest_visible_low, mem_.size()), &boot.image, 1, {}, {}};
+        if (boot.options.verbose)
+            std::fprintf(stderr, "ukmon: kvm: guest at CPL%u, %llu MiB, tsc %llu Hz\n", cpu.cpl,
+                         (unsigned long long)(mem_.size() >> 20), (unsigned long long)p.tsc_hz);
+        return run_loop(boot, ctx, full);
+    }
+
+private:
+    void open_vm(uint64_t mem_size) {
+        kvm_ = UniqueFd(::open("/dev/kvm", O_RDWR | O_CLOEXEC));
+        if (!kvm_) throw_errno("open /dev/kvm");
+        if (xioctl(kvm_.get(), KVM_GET_API_VERSION, "KVM_GET_API_VERSION", 0) != KVM_API_VERSION)
+            throw HostError("KVM API version mismatch", EINVAL);
+        vm_ = UniqueFd(xioctl(kvm_.get(), KVM_CREATE_VM, "KVM_CREATE_VM", 0));
+        mem_ = map_guest_memory(mem_size);
+        kvm_userspace_memory_region region{};
+        region.slot = 0;
+        region.guest_phys_addr = 0;
+        region.memory_size = mem_size;
+        region.userspace_addr = reinterpret_cast<uint64_t>(mem_.data());
+        xioctl(vm_.get(), KVM_SET_USER_MEMORY_REGION, "KVM_SET_USER_MEMORY_REGION", &region);
+        vcpu_ = UniqueFd(xioctl(vm_.get(), KVM_CREATE_VCPU, "KVM_CREATE_VCPU", 0));
+        int run_size = xioctl(kvm_.get(), KVM_GET_VCPU_MMAP_SIZE, "KVM_GET_VCPU_MMAP_SIZE", 0);
+        void* r = ::mmap(nullptr, size_t(run_size), PROT_READ | PROT_WRITE, MAP_SHARED, vcpu_.get(), 0);
+        if (r == MAP_FAILED) throw_errno("mmap of kvm_run");
+        run_map_ = Mapping(r, size_t(run_size));
+        run_ = static_cast<kvm_run*>(r);
+    }
+
+    uint64_t tsc_hz() {
+        int khz = ::ioctl(vcpu_.get(), KVM_GET_TSC_KHZ, 0);
+        return khz > 0 ? uint64_t(khz) * 1000 : 0;
+    }
+
+    // The host's CPUID, minus what a guest may not use (nested virtualization).
+    void set_cpuid() {
+        auto cpuid = std::make_unique<CpuidBuffer>();
+        cpuid->nent = max_cpuid_entries;
+        xioctl(kvm_.get(), get_supported_cpuid, "KVM_GET_SUPPORTED_CPUID", cpuid.get());
+        for (unsigned i = 0; i < cpuid->nent && i < max_cpuid_entries; ++i) {
+            auto& e = cpuid->entries[i];
+            if (e.function == 1) e.ecx &= ~(1u << 5);           // VMX
+            if (e.function == 0x80000001) e.ecx &= ~(1u << 2);  // SVM
+        }
+        xioctl(vcpu_.get(), set_cpuid2, "KVM_SET_CPUID2", cpuid.get());
+    }
+
+    void set_registers(const x86::CpuSetup& c, uint64_t entry, uint64_t boot_info) {
+        cpu_tss_limit_ = c.tss_limit;
+        kvm_sregs s{};
+        xioctl(vcpu_.get(), KVM_GET_SREGS, "KVM_GET_SREGS", &s);
+        s.cr0 = c.cr0;
+        s.cr3 = c.cr3;
+        s.cr4 = c.cr4;
+        s.efer = c.efer;
+        s.gdt.base = c.gdt_base;
+        s.gdt.limit = c.gdt_limit;
+        s.idt.base = c.idt_base;
+        s.idt.limit = c.idt_limit;
+        s.cs = segment(c.cs, true, c.cpl);
+        s.ss = s.ds = s.es = s.fs = s.gs = segment(c.ss, false, c.cpl);
+        s.tr = kvm_segment{};
+        s.tr.selector = x86::tss_sel;
+        s.tr.base = x86::tss_gpa;
+        s.tr.limit = cpu_tss_limit_;
+        s.tr.type = 11;
+        s.tr.present = 1;
+        s.ldt = kvm_segment{};
+        s.ldt.unusable = 1;
+        xioctl(vcpu_.get(), KVM_SET_SREGS, "KVM_SET_SREGS", &s);
+        kvm_regs r{};
+        r.rip = entry;
+        r.rsp = mem_.size();
+        r.rdi = boot_info;
+        r.rflags = c.rflags;
+        xioctl(vcpu_.get(), KVM_SET_REGS, "KVM_SET_REGS", &r);
+    }
+
+    RunOutcome run_loop(const Boot& boot, RunContext& ctx, const GuestMemory& full) {
+        for (;;) {
+            if (::ioctl(vcpu_.get(), KVM_RUN, 0) < 0) {
+                if (errno == EINTR || errno == EAGAIN) continue;
+                return RunOutcome::make(RunOutcome::Kind::host_error, "kvm: KVM_RUN failed: %s",
+                                        std::strerror(errno));
+            }
+            const void* io_data = nullptr;
+            if (run_->exit_reason == KVM_EXIT_IO) {
+                uint64_t off = run_->io.data_offset;
+                if (off > run_map_.size() || run_map_.size() - off < 8)
+                    return RunOutcome::make(RunOutcome::Kind::host_error, "kvm: bad io data offset");
+                io_data = reinterpret_cast<const std::byte*>(run_) + off;
+            }
+            ExitEvent e = kvm::decode_exit(*run_, io_data);
+            using K = ExitEvent::Kind;
+            if (e.kind == K::hypercall) {
+                try {
+                    boot.dispatcher.dispatch(ctx, e.nr, e.arg);
+                } catch (const GuestFault& f) {
+                    return diagnose(boot, RunOutcome::Kind::crashed, "%s", f.what());
+                }
+                if (ctx.halt) return RunOutcome::halted(ctx.halt->status);
+                continue;
+            }
+            if (e.kind == K::interrupted) continue;
+            return diagnose_exit(boot, e, full);
+        }
+    }
+
+    template <class... A>
+    RunOutcome diagnose(const Boot& boot, RunOutcome::Kind k, const char* fmt, A... args) {
+        kvm_regs r{};
+        ::ioctl(vcpu_.get(), KVM_GET_REGS, &r);
+        char head[400];
+        std::snprintf(head, sizeof head, fmt, args...);
+        std::string sym = boot.image.symbolize(r.rip);
+        return RunOutcome::make(k, "%s\n  rip=0x%llx%s%s%s rsp=0x%llx rdi=0x%llx rsi=0x%llx", head,
+                                (unsigned long long)r.rip, sym.empty() ? "" : " (", sym.c_str(),
+                                sym.empty() ? "" : ")", (unsigned long long)r.rsp,
+                                (unsigned long long)r.rdi, (unsigned long long)r.rsi);
+    }
+
+    RunOutcome diagnose_fault(const Boot& boot, const GuestMemory& full, uint64_t frame_gpa) {
+        auto f = full.read<x86::FaultFrame>(frame_gpa, "fault frame");
+        kvm_sregs s{};
+        ::ioctl(vcpu_.get(), KVM_GET_SREGS, &s);
+        std::string sym = boot.image.symbolize(f.rip);
+        char extra[96] = "";
+        if (f.vector == 14)
+            std::snprintf(extra, sizeof extra, ": %s of address 0x%llx%s", (f.error_code & 2) ? "write" : (f.error_code & 16) ? "instruction fetch" : "read",
+                          (unsigned long long)s.cr2, (f.error_code & 1) ? " (protection)" : " (not mapped)");
+        return RunOutcome::make(RunOutcome::Kind::crashed,
+                                "guest crashed: %s%s\n  rip=0x%llx%s%s%s rsp=0x%llx error_code=0x%llx cpl=%llu",
+                                x86::exception_name(f.vector), extra, (unsigned long long)f.rip,
+                                sym.empty() ? "" : " (", sym.c_str(), sym.empty() ? "" : ")",
+                                (unsigned long long)f.rsp, (unsigned long long)f.error_code,
+                                (unsigned long long)(f.cs & 3));
+    }
+
+    RunOutcome diagnose_internal_error(const Boot& boot, const GuestMemory& full) {
+        kvm_regs r{};
+        ::ioctl(vcpu_.get(), KVM_GET_REGS, &r);
+        char bytes[64] = "unreadable";
+        if (auto code = full.try_span(r.rip, 15)) {
+            int n = 0;
+            for (std::byte b : *code) n += std::snprintf(bytes + n, sizeof bytes - size_t(n), "%02x ", unsigned(b));
+        }
+        std::string sym = boot.image.symbolize(r.rip);
+        return RunOutcome::make(RunOutcome::Kind::host_error,
+                                "kvm: KVM_EXIT_INTERNAL_ERROR suberror %u at rip=0x%llx%s%s%s\n"
+                                "  instruction bytes: %s\n"
+                                "  (a host that emulates CPL0 guests may not emulate every instruction, e.g. SSE)",
+                                run_->internal.suberror, (unsigned long long)r.rip, sym.empty() ? "" : " (",
+                                sym.c_str(), sym.empty() ? "" : ")", bytes);
+    }
+
+    RunOutcome diagnose_exit(const Boot& boot, const ExitEvent& e, const GuestMemory& full) {
+        using K = ExitEvent::Kind;
+        using RK = RunOutcome::Kind;
+        switch (e.kind) {
+            case K::fault: return diagnose_fault(boot, full, e.arg);
+            case K::bad_gate_call: {
+                kvm_regs r{};
+                ::ioctl(vcpu_.get(), KVM_GET_REGS, &r);
+                return RunOutcome::make(RK::crashed,
+                                        "guest crashed: bad hypercall: number %llu (valid: 0..%u), argument address 0x%llx",
+                                        (unsigned long long)r.rdi, UK_HC_MAX - 1, (unsigned long long)r.rsi);
+            }
+            case K::unknown_port:
+                return diagnose(boot, RK::crashed, "guest crashed: I/O to unknown port 0x%x", e.port);
+            case K::halt_insn:
+                return diagnose(boot, RK::crashed, "guest crashed: executed HLT (use the halt hypercall)");
+            case K::shutdown:
+                return diagnose(boot, RK::crashed, "guest crashed: triple fault (KVM_EXIT_SHUTDOWN)");
+            case K::fail_entry:
+                return RunOutcome::make(RK::host_error, "kvm: VM entry failed, hardware reason 0x%llx",
+                                        (unsigned long long)e.code);
+            case K::internal_error: return diagnose_internal_error(boot, full);
+            case K::mmio:
+                return diagnose(boot, RK::crashed, "guest crashed: access to 0x%llx outside guest memory",
+                                (unsigned long long)e.arg);
+            default:
+                return RunOutcome::make(RK::host_error, "kvm: unexpected exit %s (%llu)",
+                                        kvm::exit_reason_name(uint32_t(e.code)), (unsigned long long)e.code);
+        }
+    }
+
+    UniqueFd kvm_, vm_, vcpu_;
+    Mapping mem_, run_map_;
+    kvm_run* run_ = nullptr;
+    uint32_t cpu_tss_limit_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<Backend> make_kvm_backend() { return std::make_unique<KvmBackend>(); }
+
+bool kvm_available(std::string& why) {
+    UniqueFd fd(::open("/dev/kvm", O_RDWR | O_CLOEXEC));
+    if (!fd) {
+        why = std::string("/dev/kvm: ") + std::strerror(errno);
+        return false;
+    }
+    return true;
+}
+
+}  // namespace ukmon

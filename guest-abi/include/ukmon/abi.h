@@ -1,0 +1,172 @@
+/* ukmon guest ABI, version 1: the contract between a unikernel and the monitor.
+ *
+ * Plain freestanding C, shared byte for byte by the monitor (C++) and guests (C or C++).
+ * Every field that crosses the boundary is a fixed-width integer; guest addresses are
+ * uint64_t, never host pointers. Fields are marked IN (guest -> monitor), OUT (monitor ->
+ * guest) or INOUT. Layout is fixed by the static asserts at the bottom. */
+#ifndef UKMON_ABI_H
+#define UKMON_ABI_H
+
+#include <stdint.h>
+
+#define UK_ABI_VERSION 1u
+
+/* The guest is a static ELF64 x86_64 executable linked at this address. */
+#define UK_GUEST_LINK_BASE 0x100000ull
+
+/* Hypercall numbers. A guest calls the gate (see uk_boot_info.hypercall_gate) as
+ *   void gate(uint64_t nr, uint64_t arg)
+ * where arg is the guest address of the call's argument struct below. Results come back in
+ * the struct's OUT fields; `ret` is always a uk_status. Appending numbers before UK_HC_MAX
+ * is the only compatible change; anything else bumps UK_ABI_VERSION. */
+enum uk_hypercall {
+    UK_HC_WALLTIME = 0,
+    UK_HC_PUTS = 1,
+    UK_HC_POLL = 2,
+    UK_HC_BLKINFO = 3,
+    UK_HC_BLKWRITE = 4,
+    UK_HC_BLKREAD = 5,
+    UK_HC_NETINFO = 6,
+    UK_HC_NETWRITE = 7,
+    UK_HC_NETREAD = 8,
+    UK_HC_HALT = 9,
+    UK_HC_MAX
+};
+
+/* Result of a hypercall that the monitor accepted (a call it cannot accept at all, such as
+ * an unknown number or an unreadable argument struct, ends the run instead). */
+enum uk_status {
+    UK_OK = 0,
+    UK_EAGAIN = 1, /* would block: no frame to read */
+    UK_EINVAL = 2, /* bad length, alignment, offset or flag */
+    UK_EFAULT = 3, /* a data pointer is outside guest memory */
+    UK_EBADF = 4,  /* no device with that handle, or not of that type */
+    UK_EROFS = 5,  /* write to a read-only block device */
+    UK_EIO = 6     /* the host's I/O failed */
+};
+
+enum uk_device_type { UK_DEV_NET = 1, UK_DEV_BLK = 2 };
+
+#define UK_DEVICE_NAME_MAX 32u /* including the terminating NUL */
+#define UK_MAX_DEVICES 16u
+#define UK_HALT_COOKIE_MAX 256u
+#define UK_NET_MAC_LEN 6u
+
+/* ---- boot info: at a guest address passed to _start in %rdi ---------------------------- */
+
+enum uk_backend_kind { UK_BACKEND_KVM = 1, UK_BACKEND_SECCOMP = 2 };
+
+struct uk_device_info {
+    uint32_t type;                   /* enum uk_device_type */
+    uint32_t handle;                 /* pass this to the device's hypercalls */
+    char name[UK_DEVICE_NAME_MAX];   /* as declared in the manifest, NUL-terminated */
+};
+
+struct uk_boot_info {
+    uint32_t abi_version;     /* UK_ABI_VERSION */
+    uint32_t backend;         /* enum uk_backend_kind, informational only */
+    uint64_t mem_size;        /* guest memory is [0, mem_size); the image starts at 1 MiB */
+    uint64_t heap_start;      /* first free byte after the image, page aligned */
+    uint64_t heap_end;        /* heap may grow up to here; the stack lies above it */
+    uint64_t tsc_hz;          /* rdtsc ticks per second; 0 if the host could not tell */
+    uint64_t hypercall_gate;  /* guest address of the gate function */
+    uint64_t cmdline;         /* guest address: the guest arguments joined by spaces */
+    uint64_t argc;            /* argv[0] is the program name */
+    uint64_t argv;            /* guest address of argc+1 guest addresses (last is 0) */
+    uint32_t device_count;
+    uint32_t reserved;
+    struct uk_device_info devices[UK_MAX_DEVICES];
+};
+
+/* ---- the manifest: ELF notes the guest carries, read at bake and at boot ---------------- */
+
+#define UK_NOTE_NAME "UKMON"          /* note owner; namesz is 6 */
+#define UK_NOTE_ABI_VERSION 1u        /* desc: uint32_t version */
+#define UK_NOTE_DEVICE 2u             /* desc: struct uk_note_device, one note per device */
+
+struct uk_note_device {
+    uint32_t type;                    /* enum uk_device_type */
+    char name[UK_DEVICE_NAME_MAX];    /* NUL-terminated, [A-Za-z0-9_-], 1..31 chars */
+};
+
+/* ---- hypercall argument structs ------------------------------------------------------- */
+
+struct uk_hc_walltime {
+    int64_t ret;        /* OUT */
+    uint64_t nsecs;     /* OUT: wall clock, nanoseconds since the UNIX epoch */
+};
+
+struct uk_hc_puts {
+    int64_t ret;        /* OUT */
+    uint64_t data;      /* IN: guest address of the bytes */
+    uint64_t len;       /* IN: byte count; all of them are written or ret is an error */
+};
+
+struct uk_hc_poll {
+    int64_t ret;        /* OUT */
+    uint64_t timeout_ns;/* IN: wait at most this long for any attached NIC to be readable */
+    uint64_t ready_set; /* OUT: bit h set when the NIC with handle h is readable */
+};
+
+struct uk_hc_blkinfo {
+    int64_t ret;          /* OUT */
+    uint64_t handle;      /* IN */
+    uint64_t sector_size; /* OUT: bytes; offsets and lengths are multiples of it */
+    uint64_t capacity;    /* OUT: bytes */
+    uint64_t read_only;   /* OUT: 1 if writes are refused */
+};
+
+struct uk_hc_blkio {      /* UK_HC_BLKWRITE and UK_HC_BLKREAD */
+    int64_t ret;          /* OUT */
+    uint64_t handle;      /* IN */
+    uint64_t offset;      /* IN: bytes from the start of the device, sector aligned */
+    uint64_t data;        /* IN: guest address of the buffer */
+    uint64_t len;         /* IN: bytes, a multiple of the sector size; many sectors per call */
+};
+
+struct uk_hc_netinfo {
+    int64_t ret;          /* OUT */
+    uint64_t handle;      /* IN */
+    uint8_t mac[8];       /* OUT: the first UK_NET_MAC_LEN bytes */
+    uint64_t mtu;         /* OUT: largest payload; a frame is at most mtu + 14 bytes */
+};
+
+struct uk_hc_netio {      /* UK_HC_NETWRITE and UK_HC_NETREAD */
+    int64_t ret;          /* OUT: UK_EAGAIN from netread when no frame waits */
+    uint64_t handle;      /* IN */
+    uint64_t data;        /* IN: guest address of the frame buffer */
+    uint64_t len;         /* IN: frame length (write) or buffer size (read) */
+    uint64_t done_len;    /* OUT: bytes written or read */
+};
+
+struct uk_hc_halt {
+    int64_t ret;          /* unused: halt does not return */
+    uint64_t status;      /* IN: becomes the process exit code, 0..UK_HALT_STATUS_MAX */
+    uint64_t cookie;      /* IN: guest address of up to UK_HALT_COOKIE_MAX bytes, or 0 */
+    uint64_t cookie_len;  /* IN */
+};
+
+/* Exit statuses above this are reserved by the monitor (see docs/exit-codes). */
+#define UK_HALT_STATUS_MAX 247u
+
+/* ---- layout checks: these sizes are the ABI ------------------------------------------- */
+#ifdef __cplusplus
+#define UK_STATIC_ASSERT static_assert
+#else
+#define UK_STATIC_ASSERT _Static_assert
+#endif
+UK_STATIC_ASSERT(sizeof(struct uk_device_info) == 40, "uk_device_info layout");
+UK_STATIC_ASSERT(sizeof(struct uk_boot_info) == 80 + 16 * 40, "uk_boot_info layout");
+UK_STATIC_ASSERT(__builtin_offsetof(struct uk_boot_info, devices) == 80, "devices offset");
+UK_STATIC_ASSERT(sizeof(struct uk_note_device) == 36, "uk_note_device layout");
+UK_STATIC_ASSERT(sizeof(struct uk_hc_walltime) == 16, "walltime layout");
+UK_STATIC_ASSERT(sizeof(struct uk_hc_puts) == 24, "puts layout");
+UK_STATIC_ASSERT(sizeof(struct uk_hc_poll) == 24, "poll layout");
+UK_STATIC_ASSERT(sizeof(struct uk_hc_blkinfo) == 40, "blkinfo layout");
+UK_STATIC_ASSERT(sizeof(struct uk_hc_blkio) == 40, "blkio layout");
+UK_STATIC_ASSERT(sizeof(struct uk_hc_netinfo) == 32, "netinfo layout");
+UK_STATIC_ASSERT(sizeof(struct uk_hc_netio) == 40, "netio layout");
+UK_STATIC_ASSERT(sizeof(struct uk_hc_halt) == 32, "halt layout");
+#undef UK_STATIC_ASSERT
+
+#endif

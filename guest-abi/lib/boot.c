@@ -1,0 +1,47 @@
+/* Guest start-up in C: keep the boot info, run C++ constructors, call main, halt. */
+#include <stdint.h>
+#include <ukmon/guest.h>
+
+/* Every guest carries the ABI version it was built for; the monitor refuses a mismatch. */
+__attribute__((section(".note.ukmon"), used, aligned(4)))
+static const struct {
+    uint32_t namesz, descsz, type;
+    char owner[8];
+    uint32_t version;
+} uk_abi_note = {6, 4, UK_NOTE_ABI_VERSION, UK_NOTE_NAME, UK_ABI_VERSION};
+
+static const struct uk_boot_info *boot_info;
+static uint64_t tsc_at_boot;
+
+int main(int argc, char **argv);
+extern void (*__init_array_start[])(void);
+extern void (*__init_array_end[])(void);
+
+const struct uk_boot_info *uk_boot_info(void) { return boot_info; }
+
+static uint64_t rdtsc(void)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return ((uint64_t)hi << 32) | lo;
+}
+
+uint64_t uk_monotonic_ns(void)
+{
+    uint64_t hz = boot_info->tsc_hz;
+    if (hz == 0)
+        return 0;
+    uint64_t ticks = rdtsc() - tsc_at_boot;
+    /* split to avoid overflowing ticks * 1e9 */
+    return (ticks / hz) * 1000000000ull + (ticks % hz) * 1000000000ull / hz;
+}
+
+__attribute__((noreturn)) void uk_start_c(const struct uk_boot_info *bi)
+{
+    boot_info = bi;
+    tsc_at_boot = rdtsc();
+    for (void (**ctor)(void) = __init_array_start; ctor != __init_array_end; ++ctor)
+        (*ctor)();
+    int status = main((int)bi->argc, (char **)(uintptr_t)bi->argv);
+    uk_halt((uint64_t)status, 0, 0);
+}

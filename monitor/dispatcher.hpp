@@ -1,0 +1,35 @@
+// Hypercall dispatch: one table from number to handler, filled by the core and by modules.
+#pragma once
+#include <array>
+#include <cstdint>
+
+#include <ukmon/abi.h>
+
+#include "monitor/run_context.hpp"
+
+namespace ukmon {
+
+// A handler reads its argument struct by value from ctx.mem, validates, acts, and writes
+// its OUT fields back. `owner` is the module (or null for the core).
+using HypercallFn = void (*)(void* owner, RunContext& ctx, uint64_t arg_gpa);
+
+struct HypercallEntry {
+    HypercallFn fn = nullptr;
+    void* owner = nullptr;
+};
+
+class Dispatcher {
+public:
+    // Claiming a number twice is a programming error (two modules for one call).
+    void set(uint32_t nr, HypercallEntry entry);
+    bool has(uint32_t nr) const { return nr < UK_HC_MAX && table_[nr].fn != nullptr; }
+    // Throws GuestFault for an unknown number or one no linked module serves.
+    void dispatch(RunContext& ctx, uint64_t nr, uint64_t arg_gpa) const;
+
+private:
+    std::array<HypercallEntry, UK_HC_MAX> table_{};
+};
+
+const char* hypercall_name(uint64_t nr);  // "puts", or "unknown"
+
+}  // namespace ukmon

@@ -1,0 +1,55 @@
+// conclude(): exit actions and the process exit code.
+#include "monitor/exit_actions.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "monitor/exit_codes.hpp"
+
+namespace ukmon {
+
+int exit_code_for(const RunOutcome& o) {
+    switch (o.kind) {
+        case RunOutcome::Kind::halted:
+            return o.status <= uint64_t(exit_code::guest_max) ? int(o.status) : exit_code::crash;
+        case RunOutcome::Kind::crashed: return exit_code::crash;
+        case RunOutcome::Kind::killed: return exit_code::killed;
+        case RunOutcome::Kind::timeout: return exit_code::timeout;
+        case RunOutcome::Kind::host_error: return exit_code::host_error;
+    }
+    return exit_code::host_error;
+}
+
+namespace {
+
+void write_all(int fd, const char* s, size_t n) {
+    while (n > 0) {
+        ssize_t w = ::write(fd, s, n);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) return;
+        s += w;
+        n -= size_t(w);
+    }
+}
+
+}  // namespace
+
+void conclude(const RunOutcome& o, std::span<Module* const> modules) {
+    for (Module* m : modules) m->on_exit();
+    char line[768];
+    int n = 0;
+    if (o.kind == RunOutcome::Kind::halted && o.status > uint64_t(exit_code::guest_max))
+        n = std::snprintf(line, sizeof line,
+                          "ukmon: guest halted with status %llu, outside 0..%d (higher codes are the monitor's)\n",
+                          (unsigned long long)o.status, exit_code::guest_max);
+    else if (o.diagnosis[0])
+        n = std::snprintf(line, sizeof line, "ukmon: %s\n", o.diagnosis);
+    if (n > 0) write_all(2, line, std::min<size_t>(size_t(n), sizeof line - 1));
+    _exit(exit_code_for(o));
+}
+
+}  // namespace ukmon

@@ -1,0 +1,15 @@
+// The end of every run: exit actions (module flushes), the diagnosis, the exit code.
+#pragma once
+#include <span>
+
+#include "monitor/module.hpp"
+#include "monitor/run_outcome.hpp"
+
+namespace ukmon {
+
+// Runs the modules' exit actions, writes the diagnosis to stderr and ends the process with
+// exit_code_for(outcome). Makes no allocation and only write/fsync/exit_group system calls,
+// so it may run inside the seccomp filter.
+[[noreturn]] void conclude(const RunOutcome& outcome, std::span<Module* const> modules);
+
+}  // namespace ukmon

@@ -1,0 +1,56 @@
+// The one door from a guest address to host memory. Every access names its length and is
+// checked against the guest range with overflow-safe arithmetic; nothing else may turn a
+// guest address into a host pointer.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <optional>
+#include <span>
+#include <string>
+#include <type_traits>
+
+namespace ukmon {
+
+class GuestMemory {
+public:
+    // `host_low` is where guest address `low` lives in this process; the range is [low, end).
+    GuestMemory(std::byte* host_low, uint64_t low, uint64_t end);
+
+    uint64_t low() const { return low_; }
+    uint64_t end() const { return end_; }
+    bool contains(uint64_t gpa, uint64_t len) const;
+
+    // nullopt if [gpa, gpa+len) is not wholly inside the range (incl. when it wraps).
+    std::optional<std::span<std::byte>> try_span(uint64_t gpa, uint64_t len) const;
+    // Same, but a bad range is the guest's fault: throws GuestFault naming `what`.
+    std::span<std::byte> span(uint64_t gpa, uint64_t len, const char* what = "access") const;
+
+    // Copies out by value, so a later change by the guest cannot reach a validated copy.
+    template <class T>
+    T read(uint64_t gpa, const char* what = "read") const {
+        static_assert(std::is_trivially_copyable_v<T>);
+        T value;
+        std::memcpy(&value, span(gpa, sizeof(T), what).data(), sizeof(T));
+        return value;
+    }
+    template <class T>
+    void write(uint64_t gpa, const T& value, const char* what = "write") const {
+        static_assert(std::is_trivially_copyable_v<T>);
+        std::memcpy(span(gpa, sizeof(T), what).data(), &value, sizeof(T));
+    }
+
+    // A NUL-terminated string of at most `max` bytes before the NUL; nullopt if it leaves
+    // guest memory or has no NUL within max+1 bytes.
+    std::optional<std::string> read_string(uint64_t gpa, uint64_t max) const;
+
+    // A view of the sub-range [low, end) of this memory (e.g. the part hypercalls may use).
+    GuestMemory sub_range(uint64_t low, uint64_t end) const;
+
+private:
+    std::byte* host_low_;
+    uint64_t low_;
+    uint64_t end_;
+};
+
+}  // namespace ukmon

@@ -1,0 +1,50 @@
+// The device-module interface. A module is one directory under modules/ ending in one
+// UKMON_REGISTER_MODULE line; the core never names a module. Only modules the guest's
+// manifest needs are linked (ukbake), so a hello executable carries no net or blk code.
+#pragma once
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "monitor/cli.hpp"
+#include "monitor/dispatcher.hpp"
+#include "monitor/guest_image.hpp"
+#include "monitor/syscall_policy.hpp"
+
+namespace ukmon {
+
+// A declared device of this module's type, with the handle the guest will use.
+struct DeclaredDevice {
+    uint32_t handle;
+    std::string name;
+};
+
+class Module {
+public:
+    virtual ~Module() = default;
+    virtual const char* name() const = 0;                 // "net", "blk"
+    virtual uint32_t device_type() const = 0;             // enum uk_device_type
+    virtual std::vector<std::string_view> option_words() const = 0;  // e.g. "net", "net-mac"
+    virtual std::string options_help() const = 0;         // lines for --help
+    // Opens every declared device from its options (before boot). Every declared device must
+    // be attached and no option may name an undeclared one: UsageError otherwise.
+    virtual void attach(std::span<const DeclaredDevice> declared,
+                        std::span<const DeviceOption> options) = 0;
+    virtual void register_hypercalls(Dispatcher& d) = 0;
+    // System calls its hypercall handlers and exit actions make, restricted to its fds.
+    virtual void add_syscall_rules(SyscallPolicy& policy) const = 0;
+    // Exit action, on every ending (halt or crash): e.g. flush disks. Must not allocate.
+    virtual void on_exit() {}
+};
+
+// All modules linked into this executable, in link order.
+std::span<Module* const> linked_modules();
+
+}  // namespace ukmon
+
+// Drops a pointer to `object` into the ukmon_modules linker section.
+#define UKMON_REGISTER_MODULE(object)                                                  \
+    __attribute__((section("ukmon_modules"), used)) static ::ukmon::Module* const     \
+        ukmon_module_entry_##object = &object

@@ -1,0 +1,30 @@
+// The state of one run that hypercall handlers see: guest memory, console, halt request,
+// per-call counters. One per process.
+#pragma once
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+
+#include <ukmon/abi.h>
+
+#include "monitor/guest_image.hpp"
+#include "monitor/guest_memory.hpp"
+
+namespace ukmon {
+
+struct HaltRequest {
+    uint64_t status = 0;
+    std::array<std::byte, UK_HALT_COOKIE_MAX> cookie{};
+    size_t cookie_len = 0;
+};
+
+struct RunContext {
+    GuestMemory mem;           // the guest-visible range: hypercalls may name only this
+    const GuestImage* image = nullptr;
+    int console_fd = 1;
+    std::optional<HaltRequest> halt;
+    std::array<uint64_t, UK_HC_MAX> hypercall_counts{};
+};
+
+}  // namespace ukmon
