@@ -2,7 +2,7 @@
  * the hypercall gate (user, page 0xFF000) and the fault stubs the IDT points at
  * (supervisor). Position independent: only relative jumps. Ports: see x86_64_layout.hpp. */
 
-#define UK_HC_MAX 10
+#include <ukmon/abi.h>
 #define HYPERCALL_PORT_BASE 0x500
 #define EXCEPTION_PORT 0x4FF
 #define BAD_GATE_CALL_PORT 0x4FE
@@ -14,7 +14,7 @@
  * goes to BAD_GATE_CALL_PORT instead of being silently aliased. */
     .globl ukmon_gate_code, ukmon_gate_code_end
 ukmon_gate_code:
-    cmp $UK_HC_MAX, %rdi
+    cmp $UK_HC_COUNT, %rdi
     jae 1f
     mov %rsi, %rax
     shr $32, %rax

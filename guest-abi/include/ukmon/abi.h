@@ -7,9 +7,12 @@
 #ifndef UKMON_ABI_H
 #define UKMON_ABI_H
 
-#include <stdint.h>
-
 #define UK_ABI_VERSION 1u
+/* Number of hypercalls (== UK_HC_MAX); a macro so the monitor's gate assembly can use it. */
+#define UK_HC_COUNT 10
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
 
 /* The guest is a static ELF64 x86_64 executable linked at this address. */
 #define UK_GUEST_LINK_BASE 0x100000ull
@@ -167,6 +170,8 @@ UK_STATIC_ASSERT(sizeof(struct uk_hc_blkio) == 40, "blkio layout");
 UK_STATIC_ASSERT(sizeof(struct uk_hc_netinfo) == 32, "netinfo layout");
 UK_STATIC_ASSERT(sizeof(struct uk_hc_netio) == 40, "netio layout");
 UK_STATIC_ASSERT(sizeof(struct uk_hc_halt) == 32, "halt layout");
+UK_STATIC_ASSERT(UK_HC_MAX == UK_HC_COUNT, "UK_HC_COUNT must follow the enum");
 #undef UK_STATIC_ASSERT
 
+#endif /* __ASSEMBLER__ */
 #endif
