@@ -13,4 +13,7 @@ __attribute__((noreturn)) void uk_assert_fail(const char *expr, const char *file
 #else
 #define assert(e) ((e) ? (void)0 : uk_assert_fail(#e, __FILE__, __LINE__))
 #endif
+#if !defined(__cplusplus) && !defined(static_assert)
+#define static_assert _Static_assert
+#endif
 #endif

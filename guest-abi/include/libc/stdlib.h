@@ -11,8 +11,8 @@ void *realloc(void *ptr, size_t size);
 void free(void *ptr);
 __attribute__((noreturn)) void abort(void);
 __attribute__((noreturn)) void exit(int status);
-long strtol(const char *restrict s, char **restrict end, int base);
-unsigned long strtoul(const char *restrict s, char **restrict end, int base);
+long strtol(const char *__restrict s, char **__restrict end, int base);
+unsigned long strtoul(const char *__restrict s, char **__restrict end, int base);
 int atoi(const char *s);
 #ifdef __cplusplus
 }
