@@ -11,7 +11,7 @@ namespace ukmon {
 const char* hypercall_name(uint64_t nr) {
     static constexpr const char* names[UK_HC_MAX] = {
         "walltime", "puts", "poll", "blkinfo", "blkwrite", "blkread",
-        "netinfo", "netwrite", "netread", "halt"};
+        "netinfo", "netwrite", "netread", "halt", "blkflush", "netwritev", "netreadv"};
     return nr < UK_HC_MAX ? names[nr] : "unknown";
 }
 

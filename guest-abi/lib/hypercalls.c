@@ -68,6 +68,32 @@ int uk_blkwrite(uint64_t handle, uint64_t offset, const void *buf, size_t len)
     return blkio(UK_HC_BLKWRITE, handle, offset, buf, len);
 }
 
+int uk_blkflush(uint64_t handle)
+{
+    struct uk_hc_blkflush a = {0, handle};
+    uk_hypercall(UK_HC_BLKFLUSH, &a);
+    return (int)a.ret;
+}
+
+static int netv(uint64_t nr, uint64_t handle, struct uk_net_frame *frames, size_t count, size_t *done)
+{
+    struct uk_hc_netv a = {0, handle, (uint64_t)(uintptr_t)frames, count, 0};
+    uk_hypercall(nr, &a);
+    if (done)
+        *done = a.done;
+    return (int)a.ret;
+}
+
+int uk_netwritev(uint64_t handle, struct uk_net_frame *frames, size_t count, size_t *done)
+{
+    return netv(UK_HC_NETWRITEV, handle, frames, count, done);
+}
+
+int uk_netreadv(uint64_t handle, struct uk_net_frame *frames, size_t count, size_t *done)
+{
+    return netv(UK_HC_NETREADV, handle, frames, count, done);
+}
+
 int uk_netinfo(uint64_t handle, struct uk_hc_netinfo *info)
 {
     memset(info, 0, sizeof *info);

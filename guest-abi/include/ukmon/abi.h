@@ -9,7 +9,7 @@
 
 #define UK_ABI_VERSION 1u
 /* Number of hypercalls (== UK_HC_MAX); a macro so the monitor's gate assembly can use it. */
-#define UK_HC_COUNT 10
+#define UK_HC_COUNT 13
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
@@ -33,6 +33,9 @@ enum uk_hypercall {
     UK_HC_NETWRITE = 7,
     UK_HC_NETREAD = 8,
     UK_HC_HALT = 9,
+    UK_HC_BLKFLUSH = 10,  /* fsync the device now (it is also flushed at exit) */
+    UK_HC_NETWRITEV = 11, /* many frames per call: one exit carries a batch */
+    UK_HC_NETREADV = 12,
     UK_HC_MAX
 };
 
@@ -142,6 +145,27 @@ struct uk_hc_netio {      /* UK_HC_NETWRITE and UK_HC_NETREAD */
     uint64_t done_len;    /* OUT: bytes written or read */
 };
 
+struct uk_hc_blkflush {
+    int64_t ret;          /* OUT */
+    uint64_t handle;      /* IN */
+};
+
+#define UK_NET_BATCH_MAX 256u
+
+struct uk_net_frame {     /* one element of a netwritev/netreadv vector */
+    uint64_t data;        /* IN: guest address of the frame buffer */
+    uint64_t len;         /* IN: frame length (write) or buffer size (read) */
+    uint64_t done_len;    /* OUT: bytes written or read */
+};
+
+struct uk_hc_netv {       /* UK_HC_NETWRITEV and UK_HC_NETREADV */
+    int64_t ret;          /* OUT: status of the first frame that did not complete, or UK_OK */
+    uint64_t handle;      /* IN */
+    uint64_t frames;      /* IN: guest address of `count` struct uk_net_frame */
+    uint64_t count;       /* IN: 1..UK_NET_BATCH_MAX */
+    uint64_t done;        /* OUT: frames written, or frames read before the NIC ran dry */
+};
+
 struct uk_hc_halt {
     int64_t ret;          /* unused: halt does not return */
     uint64_t status;      /* IN: becomes the process exit code, 0..UK_HALT_STATUS_MAX */
@@ -170,6 +194,9 @@ UK_STATIC_ASSERT(sizeof(struct uk_hc_blkio) == 40, "blkio layout");
 UK_STATIC_ASSERT(sizeof(struct uk_hc_netinfo) == 32, "netinfo layout");
 UK_STATIC_ASSERT(sizeof(struct uk_hc_netio) == 40, "netio layout");
 UK_STATIC_ASSERT(sizeof(struct uk_hc_halt) == 32, "halt layout");
+UK_STATIC_ASSERT(sizeof(struct uk_hc_blkflush) == 16, "blkflush layout");
+UK_STATIC_ASSERT(sizeof(struct uk_net_frame) == 24, "net frame layout");
+UK_STATIC_ASSERT(sizeof(struct uk_hc_netv) == 40, "netv layout");
 UK_STATIC_ASSERT(UK_HC_MAX == UK_HC_COUNT, "UK_HC_COUNT must follow the enum");
 #undef UK_STATIC_ASSERT
 

@@ -41,9 +41,14 @@ int uk_poll(uint64_t timeout_ns, uint64_t *ready_set);
 int uk_blkinfo(uint64_t handle, struct uk_hc_blkinfo *info);
 int uk_blkread(uint64_t handle, uint64_t offset, void *buf, size_t len);
 int uk_blkwrite(uint64_t handle, uint64_t offset, const void *buf, size_t len);
+int uk_blkflush(uint64_t handle);
 int uk_netinfo(uint64_t handle, struct uk_hc_netinfo *info);
 int uk_netwrite(uint64_t handle, const void *frame, size_t len);
 int uk_netread(uint64_t handle, void *buf, size_t size, size_t *got);
+/* Batches: one hypercall (one VM exit under kvm) for up to UK_NET_BATCH_MAX frames.
+ * *done gets the number of frames written / read. */
+int uk_netwritev(uint64_t handle, struct uk_net_frame *frames, size_t count, size_t *done);
+int uk_netreadv(uint64_t handle, struct uk_net_frame *frames, size_t count, size_t *done);
 __attribute__((noreturn)) void uk_halt(uint64_t status, const void *cookie, size_t cookie_len);
 
 /* The raw gate, for tests that must pass what the wrappers never would. */
