@@ -41,7 +41,7 @@ void puts(void*, RunContext& ctx, uint64_t gpa) {
     ctx.mem.write(gpa, a, "puts argument");
 }
 
-// Without NICs, poll is a sleep: nothing can become ready.
+// Without NICs (no net module linked), poll is a sleep: nothing can become ready.
 void poll(void*, RunContext& ctx, uint64_t gpa) {
     auto a = ctx.mem.read<uk_hc_poll>(gpa, "poll argument");
     timespec ts{time_t(a.timeout_ns / 1000000000ull), long(a.timeout_ns % 1000000000ull)};
@@ -74,7 +74,7 @@ void halt(void*, RunContext& ctx, uint64_t gpa) {
 void register_core_hypercalls(Dispatcher& d) {
     d.set(UK_HC_WALLTIME, {walltime, nullptr});
     d.set(UK_HC_PUTS, {puts, nullptr});
-    d.set(UK_HC_POLL, {poll, nullptr});
+    if (!d.has(UK_HC_POLL)) d.set(UK_HC_POLL, {poll, nullptr});  // the net module brings its own
     d.set(UK_HC_HALT, {halt, nullptr});
 }
 

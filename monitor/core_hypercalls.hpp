@@ -3,5 +3,6 @@
 #include "monitor/dispatcher.hpp"
 
 namespace ukmon {
+// Call after the modules registered theirs: poll is the core's only if no module took it.
 void register_core_hypercalls(Dispatcher& d);
 }
