@@ -40,7 +40,7 @@ GUESTLIB := $(BUILD)/guest/libukguest.a
 
 # ---- monitor side ---------------------------------------------------------------------
 MONITOR_SRCS := $(filter-out monitor/main.cpp monitor/embedded_guest.cpp,$(wildcard monitor/*.cpp)) \
-                $(wildcard backends/kvm/*.cpp) $(wildcard backends/seccomp/*.cpp)
+                $(wildcard backends/*.cpp) $(wildcard backends/kvm/*.cpp) $(wildcard backends/seccomp/*.cpp)
 MONITOR_ASM := $(wildcard backends/kvm/*.S) $(wildcard backends/seccomp/*.S)
 MONITOR_OBJS := $(patsubst %.cpp,$(BUILD)/obj/%.o,$(MONITOR_SRCS)) \
                 $(patsubst %.S,$(BUILD)/obj/%.o,$(MONITOR_ASM)) \
@@ -158,6 +158,9 @@ $(TEST_APPS): $(BUILD)/tests/bin/%: $(BUILD)/tests/guests/%.elf $(BAKE_DEPS)
 $(BUILD)/obj/unit-guestlib/%.o: guest-abi/lib/%.c
 	@mkdir -p $(@D)
 	$(CC) -std=c11 -O1 -g $(WARN) $(SAN) -Iguest-abi/include -c $< -o $@
+
+# The guest-library unit tests include its private headers (format.h, heap.h).
+$(patsubst %.cpp,$(BUILD)/obj/%.o,$(UNIT_SRCS)): CXXFLAGS += -Iguest-abi/lib
 
 $(UNIT_BIN): $(patsubst %.cpp,$(BUILD)/obj/%.o,$(UNIT_SRCS)) \
              $(patsubst guest-abi/lib/%.c,$(BUILD)/obj/unit-guestlib/%.o,$(UNIT_GUESTLIB)) $(LIBUKMON)

@@ -1,5 +1,6 @@
 // The narrow interface between the monitor core and a backend (kvm, seccomp).
 #pragma once
+#include <cstdio>
 #include <memory>
 #include <span>
 #include <string>
@@ -30,6 +31,8 @@ public:
     virtual const char* name() const = 0;
     // The system calls this backend needs once the guest runs.
     virtual void add_syscall_rules(SyscallPolicy& policy) const = 0;
+    // --print-filter: the policy as a table, plus whatever the backend installs from it.
+    virtual void print_filter(std::FILE* out, const SyscallPolicy& policy) const;
     // Builds guest memory, boots and runs the guest to its end. The seccomp backend never
     // returns: the run ends inside the filter, through conclude().
     virtual RunOutcome run(const Boot& boot) = 0;

@@ -16,6 +16,8 @@ void walltime(void*, RunContext& ctx, uint64_t gpa) {
     timespec ts{};
     clock_gettime(CLOCK_REALTIME, &ts);
     a.nsecs = uint64_t(ts.tv_sec) * 1000000000ull + uint64_t(ts.tv_nsec);
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    a.monotonic_nsecs = uint64_t(ts.tv_sec) * 1000000000ull + uint64_t(ts.tv_nsec);
     a.ret = UK_OK;
     ctx.mem.write(gpa, a, "walltime argument");
 }

@@ -16,7 +16,6 @@
 #include "monitor/error.hpp"
 #include "monitor/exit_actions.hpp"
 #include "monitor/exit_codes.hpp"
-#include "monitor/policy_print.hpp"
 #include "monitor/version.hpp"
 
 namespace ukmon {
@@ -81,7 +80,7 @@ int run(int argc, char** argv) {
     backend->add_syscall_rules(policy);
     for (Module* m : modules) m->add_syscall_rules(policy);
     if (options.print_filter) {
-        print_policy(stdout, policy, backend->name());
+        backend->print_filter(stdout, policy);
         return 0;
     }
     std::fflush(stdout);

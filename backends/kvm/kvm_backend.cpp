@@ -18,6 +18,7 @@
 #include "monitor/error.hpp"
 #include "monitor/guest_layout.hpp"
 #include "monitor/unique_fd.hpp"
+#include "monitor/x86_64_faults.hpp"
 
 namespace ukmon {
 namespace {
@@ -75,8 +76,12 @@ class KvmBackend final : public Backend {
 public:
     const char* name() const override { return "kvm"; }
 
-    void add_syscall_rules(SyscallPolicy&) const override {
-        // The kvm monitor's self-lockdown filter is not installed yet (issue: hardening).
+    void add_syscall_rules(SyscallPolicy&) const override {}
+
+    void print_filter(std::FILE* out, const SyscallPolicy&) const override {
+        // Honest until the hardening work lands: nothing is installed under kvm yet.
+        std::fprintf(out, "# ukmon kvm backend: no seccomp filter is installed yet; the monitor process\n"
+                          "# is not locked down after setup (planned: KVM_RUN on the vCPU fd, device fds, clock, exit).\n");
     }
 
     RunOutcome run(const Boot& boot) override {
@@ -193,7 +198,7 @@ private:
                 try {
                     boot.dispatcher.dispatch(ctx, e.nr, e.arg);
                 } catch (const GuestFault& f) {
-                    return diagnose(boot, RunOutcome::Kind::crashed, "%s", f.what());
+                    return diagnose(boot, RunOutcome::Kind::crashed, "guest crashed: %s", f.what());
                 }
                 if (ctx.halt) return RunOutcome::halted(ctx.halt->status);
                 continue;
@@ -220,17 +225,7 @@ private:
         auto f = full.read<x86::FaultFrame>(frame_gpa, "fault frame");
         kvm_sregs s{};
         ::ioctl(vcpu_.get(), KVM_GET_SREGS, &s);
-        std::string sym = boot.image.symbolize(f.rip);
-        char extra[96] = "";
-        if (f.vector == 14)
-            std::snprintf(extra, sizeof extra, ": %s of address 0x%llx%s", (f.error_code & 2) ? "write" : (f.error_code & 16) ? "instruction fetch" : "read",
-                          (unsigned long long)s.cr2, (f.error_code & 1) ? " (protection)" : " (not mapped)");
-        return RunOutcome::make(RunOutcome::Kind::crashed,
-                                "guest crashed: %s%s\n  rip=0x%llx%s%s%s rsp=0x%llx error_code=0x%llx cpl=%llu",
-                                x86::exception_name(f.vector), extra, (unsigned long long)f.rip,
-                                sym.empty() ? "" : " (", sym.c_str(), sym.empty() ? "" : ")",
-                                (unsigned long long)f.rsp, (unsigned long long)f.error_code,
-                                (unsigned long long)(f.cs & 3));
+        return x86::describe_fault({f.vector, f.error_code, s.cr2, f.rip, f.rsp}, boot.image);
     }
 
     RunOutcome diagnose_internal_error(const Boot& boot, const GuestMemory& full) {
@@ -258,9 +253,12 @@ private:
             case K::bad_gate_call: {
                 kvm_regs r{};
                 ::ioctl(vcpu_.get(), KVM_GET_REGS, &r);
+                if (r.rdi >= UK_HC_MAX)
+                    return RunOutcome::make(RK::crashed, "guest crashed: unknown hypercall number %llu",
+                                            (unsigned long long)r.rdi);
                 return RunOutcome::make(RK::crashed,
-                                        "guest crashed: bad hypercall: number %llu (valid: 0..%u), argument address 0x%llx",
-                                        (unsigned long long)r.rdi, UK_HC_MAX - 1, (unsigned long long)r.rsi);
+                                        "guest crashed: hypercall %s: argument address 0x%llx is outside guest memory",
+                                        hypercall_name(r.rdi), (unsigned long long)r.rsi);
             }
             case K::unknown_port:
                 return diagnose(boot, RK::crashed, "guest crashed: I/O to unknown port 0x%x", e.port);

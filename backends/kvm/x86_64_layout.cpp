@@ -165,21 +165,6 @@ CpuSetup build_long_mode(const GuestMemory& mem, const GuestImage& img, uint64_t
     return c;
 }
 
-const char* exception_name(uint64_t v) {
-    static constexpr const char* names[32] = {
-        "divide error (#DE)", "debug (#DB)", "NMI", "breakpoint (#BP)", "overflow (#OF)",
-        "bound range (#BR)", "invalid opcode (#UD)", "device not available (#NM)",
-        "double fault (#DF)", "coprocessor segment overrun", "invalid TSS (#TS)",
-        "segment not present (#NP)", "stack fault (#SS)", "general protection fault (#GP)",
-        "page fault (#PF)", "reserved vector 15", "x87 floating-point error (#MF)",
-        "alignment check (#AC)", "machine check (#MC)", "SIMD floating-point error (#XM)",
-        "virtualization exception (#VE)", "control protection (#CP)", "reserved vector 22",
-        "reserved vector 23", "reserved vector 24", "reserved vector 25", "reserved vector 26",
-        "reserved vector 27", "hypervisor injection (#HV)", "VMM communication (#VC)",
-        "security exception (#SX)", "reserved vector 31"};
-    return v < 32 ? names[v] : "unknown exception";
-}
-
 bool lookup_page(const GuestMemory& mem, uint64_t vaddr, PageInfo& out) {
     uint64_t table = pml4_gpa;
     out = {true, true, true};

@@ -54,7 +54,6 @@ struct FaultFrame {
     uint64_t vector, error_code, rip, cs, rflags, rsp, ss;
 };
 
-const char* exception_name(uint64_t vector);      // "page fault (#PF)"
 
 // Decodes a page-table entry's permission for tests and diagnoses: walks the tables the
 // way the CPU does. Returns false if not present.

@@ -12,6 +12,7 @@ static const struct {
 
 static const struct uk_boot_info *boot_info;
 static uint64_t tsc_at_boot;
+static uint64_t monotonic_at_boot; /* when the host gives no tsc_hz */
 
 int main(int argc, char **argv);
 extern void (*__init_array_start[])(void);
@@ -26,11 +27,18 @@ static uint64_t rdtsc(void)
     return ((uint64_t)hi << 32) | lo;
 }
 
+static uint64_t host_monotonic_ns(void)
+{
+    struct uk_hc_walltime a = {0};
+    uk_hypercall(UK_HC_WALLTIME, &a);
+    return a.monotonic_nsecs;
+}
+
 uint64_t uk_monotonic_ns(void)
 {
     uint64_t hz = boot_info->tsc_hz;
-    if (hz == 0)
-        return 0;
+    if (hz == 0) /* seccomp: a hypercall is a plain function call, cheaper than calibrating */
+        return host_monotonic_ns() - monotonic_at_boot;
     uint64_t ticks = rdtsc() - tsc_at_boot;
     /* split to avoid overflowing ticks * 1e9 */
     return (ticks / hz) * 1000000000ull + (ticks % hz) * 1000000000ull / hz;
@@ -40,6 +48,8 @@ __attribute__((noreturn)) void uk_start_c(const struct uk_boot_info *bi)
 {
     boot_info = bi;
     tsc_at_boot = rdtsc();
+    if (bi->tsc_hz == 0)
+        monotonic_at_boot = host_monotonic_ns();
     for (void (**ctor)(void) = __init_array_start; ctor != __init_array_end; ++ctor)
         (*ctor)();
     int status = main((int)bi->argc, (char **)(uintptr_t)bi->argv);

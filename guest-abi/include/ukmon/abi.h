@@ -74,7 +74,7 @@ struct uk_boot_info {
     uint64_t mem_size;        /* guest memory is [0, mem_size); the image starts at 1 MiB */
     uint64_t heap_start;      /* first free byte after the image, page aligned */
     uint64_t heap_end;        /* heap may grow up to here; the stack lies above it */
-    uint64_t tsc_hz;          /* rdtsc ticks per second; 0 if the host could not tell */
+    uint64_t tsc_hz;          /* rdtsc ticks per second; 0: use walltime's monotonic_nsecs */
     uint64_t hypercall_gate;  /* guest address of the gate function */
     uint64_t cmdline;         /* guest address: the guest arguments joined by spaces */
     uint64_t argc;            /* argv[0] is the program name */
@@ -100,6 +100,7 @@ struct uk_note_device {
 struct uk_hc_walltime {
     int64_t ret;        /* OUT */
     uint64_t nsecs;     /* OUT: wall clock, nanoseconds since the UNIX epoch */
+    uint64_t monotonic_nsecs; /* OUT: the host's monotonic clock (for guests without tsc_hz) */
 };
 
 struct uk_hc_puts {
@@ -186,7 +187,7 @@ UK_STATIC_ASSERT(sizeof(struct uk_device_info) == 40, "uk_device_info layout");
 UK_STATIC_ASSERT(sizeof(struct uk_boot_info) == 80 + 16 * 40, "uk_boot_info layout");
 UK_STATIC_ASSERT(__builtin_offsetof(struct uk_boot_info, devices) == 80, "devices offset");
 UK_STATIC_ASSERT(sizeof(struct uk_note_device) == 36, "uk_note_device layout");
-UK_STATIC_ASSERT(sizeof(struct uk_hc_walltime) == 16, "walltime layout");
+UK_STATIC_ASSERT(sizeof(struct uk_hc_walltime) == 24, "walltime layout");
 UK_STATIC_ASSERT(sizeof(struct uk_hc_puts) == 24, "puts layout");
 UK_STATIC_ASSERT(sizeof(struct uk_hc_poll) == 24, "poll layout");
 UK_STATIC_ASSERT(sizeof(struct uk_hc_blkinfo) == 40, "blkinfo layout");

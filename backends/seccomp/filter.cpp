@@ -1,0 +1,72 @@
+// libseccomp translation of the policy table; export to memory through a memfd.
+#include "backends/seccomp/filter.hpp"
+
+#include <linux/seccomp.h>
+#include <seccomp.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <memory>
+
+#include "monitor/error.hpp"
+#include "monitor/unique_fd.hpp"
+
+namespace ukmon::seccomp {
+namespace {
+
+struct CtxRelease {
+    void operator()(void* ctx) const { seccomp_release(ctx); }
+};
+using Ctx = std::unique_ptr<void, CtxRelease>;
+
+void check(int rc, const char* what) {
+    if (rc < 0) throw HostError(std::string("libseccomp: ") + what, -rc);
+}
+
+Ctx build(const SyscallPolicy& policy) {
+    Ctx ctx(seccomp_init(SCMP_ACT_TRAP));
+    if (!ctx) throw HostError("libseccomp: seccomp_init", ENOMEM);
+    // A call through another ABI (int 0x80, x32) is refused the same way.
+    check(seccomp_attr_set(ctx.get(), SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_TRAP), "badarch action");
+    for (const SyscallRule& r : policy.rules()) {
+        std::vector<scmp_arg_cmp> cmps;
+        for (const ArgEquals& a : r.args)
+            cmps.push_back(a.mask == ~0ull ? SCMP_CMP(a.index, SCMP_CMP_EQ, a.value)
+                                           : SCMP_CMP(a.index, SCMP_CMP_MASKED_EQ, a.mask, a.value));
+        check(seccomp_rule_add_exact_array(ctx.get(), SCMP_ACT_ALLOW, r.nr, unsigned(cmps.size()),
+                                           cmps.data()),
+              "rule");
+    }
+    return ctx;
+}
+
+}  // namespace
+
+std::vector<sock_filter> compile_filter(const SyscallPolicy& policy) {
+    Ctx ctx = build(policy);
+    UniqueFd fd(int(::syscall(SYS_memfd_create, "ukmon-filter", MFD_CLOEXEC)));
+    if (!fd) throw_errno("memfd_create");
+    check(seccomp_export_bpf(ctx.get(), fd.get()), "export");
+    off_t size = ::lseek(fd.get(), 0, SEEK_END);
+    if (size <= 0 || size % sizeof(sock_filter) != 0) throw HostError("libseccomp: bad BPF size", EINVAL);
+    std::vector<sock_filter> prog(size_t(size) / sizeof(sock_filter));
+    if (::pread(fd.get(), prog.data(), size_t(size), 0) != size) throw_errno("reading the BPF filter");
+    return prog;
+}
+
+void print_pfc(std::FILE* out, const SyscallPolicy& policy) {
+    Ctx ctx = build(policy);
+    std::fflush(out);
+    check(seccomp_export_pfc(ctx.get(), fileno(out)), "export pfc");
+}
+
+void install_filter(const std::vector<sock_filter>& program) {
+    sock_fprog prog{static_cast<unsigned short>(program.size()), const_cast<sock_filter*>(program.data())};
+    if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) throw_errno("prctl(PR_SET_NO_NEW_PRIVS)");
+    if (::syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0) throw_errno("seccomp(SET_MODE_FILTER)");
+}
+
+}  // namespace ukmon::seccomp

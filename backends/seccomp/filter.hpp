@@ -1,0 +1,23 @@
+// Turning a SyscallPolicy into a seccomp BPF program (with libseccomp) and installing it.
+// The default action is TRAP, not KILL: the kernel still refuses the call, and SIGSYS lets
+// the monitor name the call before it ends the process (see signals.cpp).
+#pragma once
+#include <linux/filter.h>
+
+#include <cstdio>
+#include <vector>
+
+#include "monitor/syscall_policy.hpp"
+
+namespace ukmon::seccomp {
+
+std::vector<sock_filter> compile_filter(const SyscallPolicy& policy);
+
+// libseccomp's pseudo-filter-code rendering of the same filter.
+void print_pfc(std::FILE* out, const SyscallPolicy& policy);
+
+// PR_SET_NO_NEW_PRIVS and seccomp(SECCOMP_SET_MODE_FILTER) with raw system calls, so that
+// nothing allocates between building the program and the first guest instruction.
+void install_filter(const std::vector<sock_filter>& program);
+
+}  // namespace ukmon::seccomp

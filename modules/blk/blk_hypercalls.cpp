@@ -1,0 +1,73 @@
+// The blk hypercalls: blkinfo, blkread, blkwrite, blkflush. Each copies its argument struct
+// out by value, validates it (handle, then range, then data pointer, then permission), acts
+// only on the validated copy, and writes the struct back. They may run inside the seccomp
+// filter: no allocation, no stdio; only pread64/pwrite64/fsync on the device fds.
+#include "modules/blk/blk_io.hpp"
+#include "modules/blk/blk_module.hpp"
+#include "modules/blk/blk_request.hpp"
+
+namespace ukmon::blk {
+namespace {
+
+const BlkModule& module_of(void* owner) { return *static_cast<const BlkModule*>(owner); }
+
+void blkinfo(void* owner, RunContext& ctx, uint64_t gpa) {
+    auto a = ctx.mem.read<uk_hc_blkinfo>(gpa, "blkinfo argument");
+    if (const Device* d = module_of(owner).device(a.handle)) {
+        a.ret = UK_OK;
+        a.sector_size = sector_size;
+        a.capacity = d->capacity;
+        a.read_only = d->read_only ? 1 : 0;
+    } else {
+        a.ret = UK_EBADF;
+        a.sector_size = a.capacity = a.read_only = 0;
+    }
+    ctx.mem.write(gpa, a, "blkinfo argument");
+}
+
+enum class Direction { read, write };
+
+uk_status blkio(const BlkModule& m, RunContext& ctx, const uk_hc_blkio& a, Direction dir) {
+    const Device* d = m.device(a.handle);
+    if (!d) return UK_EBADF;
+    if (uk_status s = check_range(a.offset, a.len, d->capacity); s != UK_OK) return s;
+    auto data = ctx.mem.try_span(a.data, a.len);
+    if (!data) return UK_EFAULT;
+    if (dir == Direction::write) {
+        if (d->read_only) return UK_EROFS;
+        return write_fully(d->fd.get(), data->data(), a.len, a.offset) ? UK_OK : UK_EIO;
+    }
+    return read_fully(d->fd.get(), data->data(), a.len, a.offset) ? UK_OK : UK_EIO;
+}
+
+void blkread(void* owner, RunContext& ctx, uint64_t gpa) {
+    auto a = ctx.mem.read<uk_hc_blkio>(gpa, "blkread argument");
+    a.ret = blkio(module_of(owner), ctx, a, Direction::read);
+    ctx.mem.write(gpa, a, "blkread argument");
+}
+
+void blkwrite(void* owner, RunContext& ctx, uint64_t gpa) {
+    auto a = ctx.mem.read<uk_hc_blkio>(gpa, "blkwrite argument");
+    a.ret = blkio(module_of(owner), ctx, a, Direction::write);
+    ctx.mem.write(gpa, a, "blkwrite argument");
+}
+
+void blkflush(void* owner, RunContext& ctx, uint64_t gpa) {
+    auto a = ctx.mem.read<uk_hc_blkflush>(gpa, "blkflush argument");
+    const Device* d = module_of(owner).device(a.handle);
+    if (!d) a.ret = UK_EBADF;
+    else if (d->read_only) a.ret = UK_OK;  // nothing of ours to flush
+    else a.ret = sync_fd(d->fd.get()) ? UK_OK : UK_EIO;
+    ctx.mem.write(gpa, a, "blkflush argument");
+}
+
+}  // namespace
+
+void BlkModule::register_hypercalls(Dispatcher& d) {
+    d.set(UK_HC_BLKINFO, {blkinfo, this});
+    d.set(UK_HC_BLKREAD, {blkread, this});
+    d.set(UK_HC_BLKWRITE, {blkwrite, this});
+    d.set(UK_HC_BLKFLUSH, {blkflush, this});
+}
+
+}  // namespace ukmon::blk

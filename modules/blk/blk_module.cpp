@@ -1,0 +1,50 @@
+// The blk module's descriptor: options, help, seccomp rules, exit flush, registration.
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "modules/blk/blk_io.hpp"
+#include "modules/blk/blk_module.hpp"
+
+namespace ukmon::blk {
+
+std::vector<std::string_view> BlkModule::option_words() const { return {option_rw, option_ro}; }
+
+std::string BlkModule::options_help() const {
+    return "  --block:NAME=FILE           attach blk device NAME to FILE, read-write (size: a non-zero\n"
+           "                              multiple of 512 bytes, e.g. truncate -s 64M FILE); flushed on exit\n"
+           "  --block-ro:NAME=FILE        attach blk device NAME to FILE, read-only\n";
+}
+
+void BlkModule::add_syscall_rules(SyscallPolicy& policy) const {
+    for (const Device& d : devices_) {
+        if (!d.attached) continue;
+        uint64_t fd = uint64_t(d.fd.get());
+        std::string which = "'" + d.name + "' (" + d.path + ")";
+        policy.allow(__NR_pread64, {{0, fd}}, "blk", "blkread on " + which);
+        if (d.read_only) continue;
+        policy.allow(__NR_pwrite64, {{0, fd}}, "blk", "blkwrite on " + which);
+        policy.allow(__NR_fsync, {{0, fd}}, "blk", "blkflush and the flush at exit on " + which);
+    }
+}
+
+// Runs inside the filter on every ending: fsync only, and a stack-formatted warning.
+void BlkModule::on_exit() {
+    for (const Device& d : devices_) {
+        if (!d.attached || d.read_only || sync_fd(d.fd.get())) continue;
+        char line[256];
+        int n = std::snprintf(line, sizeof line, "ukmon: blk device '%s': flushing '%s' failed: %s\n",
+                              d.name.c_str(), d.path.c_str(), std::strerror(errno));
+        if (n > 0) (void)!::write(2, line, size_t(n) < sizeof line ? size_t(n) : sizeof line - 1);
+    }
+}
+
+namespace {
+BlkModule blk_module;
+UKMON_REGISTER_MODULE(blk_module);
+}  // namespace
+
+}  // namespace ukmon::blk

@@ -1,0 +1,56 @@
+// The blk module: file-backed block devices with a fixed 512-byte sector, capacity taken
+// from the file at attach, optional read-only, flushed on exit. Shared by its files only.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <ukmon/abi.h>
+
+#include "monitor/module.hpp"
+#include "monitor/unique_fd.hpp"
+
+namespace ukmon::blk {
+
+inline constexpr uint64_t sector_size = 512;
+
+// One attached device. Lives in a fixed table indexed by handle, so a hypercall finds it
+// without allocating.
+struct Device {
+    bool attached = false;
+    bool read_only = false;
+    uint32_t handle = 0;
+    uint64_t capacity = 0;   // bytes, a non-zero multiple of sector_size
+    UniqueFd fd;
+    std::string name;        // as declared, for messages
+    std::string path;        // as given on the command line
+};
+
+class BlkModule final : public Module {
+public:
+    const char* name() const override { return "blk"; }
+    uint32_t device_type() const override { return UK_DEV_BLK; }
+    std::vector<std::string_view> option_words() const override;
+    std::string options_help() const override;
+    void attach(std::span<const DeclaredDevice> declared, std::span<const DeviceOption> options) override;
+    void register_hypercalls(Dispatcher& d) override;
+    void add_syscall_rules(SyscallPolicy& policy) const override;
+    void on_exit() override;
+
+    // The attached device with this guest handle, or nullptr (unknown, or not a blk device).
+    const Device* device(uint64_t handle) const {
+        return handle < devices_.size() && devices_[handle].attached ? &devices_[handle] : nullptr;
+    }
+
+private:
+    std::array<Device, UK_MAX_DEVICES> devices_{};
+};
+
+// Option words: --block:NAME=FILE (read-write) and --block-ro:NAME=FILE (read-only).
+inline constexpr std::string_view option_rw = "block";
+inline constexpr std::string_view option_ro = "block-ro";
+
+}  // namespace ukmon::blk
