@@ -6,6 +6,7 @@
 #define HYPERCALL_PORT_BASE 0x500
 #define EXCEPTION_PORT 0x4FF
 #define BAD_GATE_CALL_PORT 0x4FE
+#define SYSCALL_PORT 0x4FD
 
     .section .rodata.ukmon_guest_stubs, "a"
 
@@ -24,6 +25,16 @@ ukmon_gate_code:
     out %eax, (%dx)
     ret
 1:  mov $BAD_GATE_CALL_PORT, %edx
+    out %eax, (%dx)
+    ud2
+
+/* SYSCALL lands here (MSR_LSTAR): a unikernel has no kernel to call, so report the system
+ * call number (eax) and stop. It sits in the user-executable gate page because PVM hosts
+ * stay at CPL3 on SYSCALL while VT-x moves to CPL0 (no SMEP, so both can run it). */
+    .globl ukmon_syscall_stub
+    .balign 64
+ukmon_syscall_stub:
+    mov $SYSCALL_PORT, %edx
     out %eax, (%dx)
     ud2
 ukmon_gate_code_end:
@@ -49,6 +60,7 @@ fault_common:
     out %eax, (%dx)
 2:  hlt
     jmp 2b
+
 ukmon_fault_stubs_end:
 
     .section .note.GNU-stack, "", @progbits

@@ -17,6 +17,7 @@
 #include "monitor/boot_setup.hpp"
 #include "monitor/error.hpp"
 #include "monitor/guest_layout.hpp"
+#include "monitor/policy_print.hpp"
 #include "monitor/unique_fd.hpp"
 #include "monitor/x86_64_faults.hpp"
 
@@ -37,6 +38,14 @@ struct CpuidBuffer {
 static_assert(offsetof(CpuidBuffer, entries) == 8);
 constexpr unsigned long get_supported_cpuid = _IOC(_IOC_READ | _IOC_WRITE, KVMIO, 0x05, 8);
 constexpr unsigned long set_cpuid2 = _IOC(_IOC_WRITE, KVMIO, 0x90, 8);
+// kvm_msrs has the same flexible-array problem.
+struct MsrBuffer {
+    uint32_t nmsrs;
+    uint32_t pad;
+    kvm_msr_entry entries[3];
+};
+constexpr unsigned long set_msrs = _IOC(_IOC_WRITE, KVMIO, 0x89, 8);
+constexpr uint32_t msr_star = 0xC0000081, msr_lstar = 0xC0000082, msr_sfmask = 0xC0000084;
 
 int xioctl(int fd, unsigned long req, const char* what, auto arg) {
     int r = ::ioctl(fd, req, arg);
@@ -170,6 +179,9 @@ private:
         s.ldt = kvm_segment{};
         s.ldt.unusable = 1;
         xioctl(vcpu_.get(), KVM_SET_SREGS, "KVM_SET_SREGS", &s);
+        MsrBuffer msrs{3, 0, {{msr_star, 0, c.star}, {msr_lstar, 0, c.lstar}, {msr_sfmask, 0, c.sfmask}}};
+        if (xioctl(vcpu_.get(), set_msrs, "KVM_SET_MSRS", &msrs) != 3)
+            throw HostError("KVM_SET_MSRS: not all MSRs were set", EINVAL);
         kvm_regs r{};
         r.rip = entry;
         r.rsp = mem_.size();
@@ -259,6 +271,16 @@ private:
                 return RunOutcome::make(RK::crashed,
                                         "guest crashed: hypercall %s: argument address 0x%llx is outside guest memory",
                                         hypercall_name(r.rdi), (unsigned long long)r.rsi);
+            }
+            case K::syscall_insn: {
+                kvm_regs r{};
+                ::ioctl(vcpu_.get(), KVM_GET_REGS, &r);
+                char sym[160];
+                x86::format_symbol(sym, sizeof sym, r.rcx - 2, boot.image);  // rcx: after the 2-byte SYSCALL
+                return RunOutcome::make(RK::crashed,
+                                        "guest crashed: system call instruction, number %llu (%s); a unikernel has no kernel, use hypercalls\n  rip=0x%llx%s",
+                                        (unsigned long long)e.arg, syscall_name(int(e.arg)),
+                                        (unsigned long long)(r.rcx - 2), sym);
             }
             case K::unknown_port:
                 return diagnose(boot, RK::crashed, "guest crashed: I/O to unknown port 0x%x", e.port);

@@ -30,6 +30,8 @@ ExitEvent decode_exit(const kvm_run& run, const void* io_data) {
                 e.kind = K::fault;
             } else if (run.io.port == x86::bad_gate_call_port) {
                 e.kind = K::bad_gate_call;
+            } else if (run.io.port == x86::syscall_port) {
+                e.kind = K::syscall_insn;
             } else {
                 e.kind = K::unknown_port;
             }

@@ -12,6 +12,7 @@ struct ExitEvent {
         hypercall,      // nr, arg
         fault,          // arg = guest address of the fault frame
         bad_gate_call,  // the gate refused the guest's number or argument
+        syscall_insn,   // the guest executed SYSCALL; arg = system call number
         unknown_port,   // port, arg
         halt_insn,      // HLT outside the stubs (CPL0 guests only)
         shutdown,       // triple fault

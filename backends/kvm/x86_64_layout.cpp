@@ -14,6 +14,7 @@
 
 extern "C" const unsigned char ukmon_gate_code[], ukmon_gate_code_end[];
 extern "C" const unsigned char ukmon_fault_stubs[], ukmon_fault_stubs_end[];
+extern "C" const unsigned char ukmon_syscall_stub[];
 
 namespace ukmon::x86 {
 namespace {
@@ -24,7 +25,7 @@ constexpr uint64_t pte_present = 1ull << 0, pte_write = 1ull << 1, pte_user = 1u
 constexpr uint64_t addr_mask = 0x000F'FFFF'FFFF'F000ull;
 constexpr uint64_t chunk = 2ull << 20;  // what one page-directory entry maps
 using layout::page;
-constexpr unsigned first_open_port = bad_gate_call_port;
+constexpr unsigned first_open_port = syscall_port;
 // A 4-byte `out` needs the bits of all four ports it covers.
 constexpr unsigned last_open_port = hypercall_port_base + UK_HC_MAX - 1 + 3;
 // 104-byte TSS, the bitmap up to the last open port, and the 0xFF byte the CPU requires.
@@ -152,7 +153,7 @@ CpuSetup build_long_mode(const GuestMemory& mem, const GuestImage& img, uint64_t
     c.cr0 = 0x80050033;  // PG, WP, NE, ET, MP, PE
     c.cr3 = pml4_gpa;
     c.cr4 = 0x620;       // OSXMMEXCPT, OSFXSR, PAE
-    c.efer = 0xD00;      // NXE, LMA, LME
+    c.efer = 0xD01;      // NXE, LMA, LME, SCE (SYSCALL reaches our stub, not #UD)
     c.gdt_base = gdt_gpa;
     c.gdt_limit = 7 * 8 - 1;
     c.idt_base = idt_gpa;
@@ -162,6 +163,9 @@ CpuSetup build_long_mode(const GuestMemory& mem, const GuestImage& img, uint64_t
     c.ss = cpl0 ? kernel_ds : user_ds;
     c.rflags = 0x2;  // IOPL 0: ports are opened by the TSS bitmap alone
     c.tss_limit = tss_size - 1;
+    c.lstar = layout::gate_page + uint64_t(ukmon_syscall_stub - ukmon_gate_code);
+    c.star = uint64_t(kernel_cs) << 32;  // SYSCALL loads CS=0x08, SS=0x10
+    c.sfmask = 0x4700;                   // clear TF, IF, DF, NT
     return c;
 }
 

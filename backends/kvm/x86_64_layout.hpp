@@ -13,6 +13,7 @@ namespace ukmon::x86 {
 inline constexpr uint16_t hypercall_port_base = 0x500;
 inline constexpr uint16_t exception_port = 0x4FF;  // eax = guest address of the fault frame
 inline constexpr uint16_t bad_gate_call_port = 0x4FE;  // gate saw a bad number or argument
+inline constexpr uint16_t syscall_port = 0x4FD;  // the guest executed SYSCALL; eax = number
 
 // Selectors in our GDT.
 inline constexpr uint16_t kernel_cs = 0x08, kernel_ds = 0x10, user_ds = 0x1B, user_cs = 0x23,
@@ -41,6 +42,7 @@ struct CpuSetup {
     uint16_t idt_limit;
     uint64_t rflags;
     uint32_t tss_limit;
+    uint64_t lstar, star, sfmask;  // SYSCALL goes to a stub that reports it
     uint16_t cs, ss;       // user or kernel selectors
     unsigned cpl;
 };
