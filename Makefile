@@ -67,7 +67,7 @@ UNIT_BIN := $(BUILD)/tests/unit_tests
 INTEGRATION_SRCS := $(wildcard tests/integration/*.cpp)
 INTEGRATION_BIN := $(BUILD)/tests/integration_tests
 
-.PHONY: all deps test unit integration bench clean examples
+.PHONY: all deps test demo bench clean
 all: $(LIBUKMON) $(MAIN_OBJS) $(MODULE_OBJS) $(GUESTLIB) $(GUEST_CRT0) $(UKBAKE) $(INSPECT) \
      $(EXAMPLE_APPS) $(TEST_APPS) $(UNIT_BIN) $(INTEGRATION_BIN)
 
@@ -170,6 +170,11 @@ $(UNIT_BIN): $(patsubst %.cpp,$(BUILD)/obj/%.o,$(UNIT_SRCS)) \
 $(INTEGRATION_BIN): $(patsubst %.cpp,$(BUILD)/obj/%.o,$(INTEGRATION_SRCS))
 	@mkdir -p $(@D)
 	$(CXX) $(SAN) -o $@ $^
+
+# The main job: bake hello and run it (kvm when /dev/kvm opens, else seccomp).
+demo: deps
+	$(MAKE) -j$(JOBS) $(BUILD)/hello
+	$(BUILD)/hello --verbose -- --status=0
 
 test: deps
 	$(MAKE) -j$(JOBS) all
