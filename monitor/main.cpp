@@ -42,8 +42,8 @@ std::unique_ptr<Backend> choose_backend(const Options& o) {
 }
 
 void add_core_rules(SyscallPolicy& p) {
-    p.allow(__NR_write, {{0, 1}}, "core", "puts hypercall and messages: stdout");
-    p.allow(__NR_write, {{0, 2}}, "core", "diagnoses and exit reports: stderr");
+    p.allow(__NR_write, {{0, 1, ~0ull, "stdout"}}, "core", "puts hypercall: the guest's console");
+    p.allow(__NR_write, {{0, 2, ~0ull, "stderr"}}, "core", "diagnoses and exit reports");
     p.allow(__NR_clock_gettime, {}, "core", "walltime hypercall (when the vDSO falls back)");
     p.allow(__NR_clock_nanosleep, {}, "core", "poll hypercall without NICs: sleep until the deadline");
     p.allow(__NR_exit_group, {}, "core", "halt: end the process with the guest's status");

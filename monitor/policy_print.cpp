@@ -12,11 +12,14 @@ void print_policy(std::FILE* out, const SyscallPolicy& policy, const char* backe
         int n = 0;
         for (size_t i = 0; i < r.args.size(); ++i) {
             const ArgEquals& a = r.args[i];
-            n += std::snprintf(args + n, sizeof args - size_t(n), "%sarg%u%s == %llu", i ? " && " : "", a.index,
-                               a.mask == ~0ull ? "" : " & mask", (unsigned long long)a.value);
+            char value[48];
+            if (a.label) std::snprintf(value, sizeof value, "%s", a.label);
+            else std::snprintf(value, sizeof value, "%llu", (unsigned long long)a.value);
+            n += std::snprintf(args + n, sizeof args - size_t(n), "%sarg%u%s == %s", i ? " && " : "", a.index,
+                               a.mask == ~0ull ? "" : " & mask", value);
             if (n >= int(sizeof args)) break;
         }
-        std::fprintf(out, "%-16s %-28s %-16s %s\n", syscall_name(r.nr), args, r.owner.c_str(), r.why.c_str());
+        std::fprintf(out, "%-16s %-42s %-8s %s\n", syscall_name(r.nr), args, r.owner.c_str(), r.why.c_str());
     }
 }
 

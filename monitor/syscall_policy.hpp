@@ -12,6 +12,7 @@ struct ArgEquals {
     unsigned index;
     uint64_t value;
     uint64_t mask = ~0ull;
+    const char* label = nullptr;  // how --print-filter names the value ("KVM_RUN", "vcpu fd")
 };
 
 struct SyscallRule {

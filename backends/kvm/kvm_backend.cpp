@@ -4,6 +4,7 @@
 #include <linux/kvm.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 
 #include <cerrno>
 #include <cstddef>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "backends/backend.hpp"
+#include "backends/seccomp/filter.hpp"
 #include "backends/kvm/kvm_exit.hpp"
 #include "backends/kvm/x86_64_layout.hpp"
 #include "monitor/boot_setup.hpp"
@@ -85,12 +87,14 @@ class KvmBackend final : public Backend {
 public:
     const char* name() const override { return "kvm"; }
 
+    // The vCPU fd is always the first free fd after stdio, /dev/kvm and the VM: but rather
+    // than assume, the rules name it once it exists (see lock_down()).
     void add_syscall_rules(SyscallPolicy&) const override {}
 
-    void print_filter(std::FILE* out, const SyscallPolicy&) const override {
-        // Honest until the hardening work lands: nothing is installed under kvm yet.
-        std::fprintf(out, "# ukmon kvm backend: no seccomp filter is installed yet; the monitor process\n"
-                          "# is not locked down after setup (planned: KVM_RUN on the vCPU fd, device fds, clock, exit).\n");
+    void print_filter(std::FILE* out, const SyscallPolicy& policy) const override {
+        SyscallPolicy p = policy;
+        add_vcpu_rules(p, -1);
+        Backend::print_filter(out, p);
     }
 
     RunOutcome run(const Boot& boot) override {
@@ -113,7 +117,29 @@ public:
         if (boot.options.verbose)
             std::fprintf(stderr, "ukmon: kvm: guest at CPL%u, %llu MiB, tsc %llu Hz\n", cpu.cpl,
                          (unsigned long long)(mem_.size() >> 20), (unsigned long long)p.tsc_hz);
+        lock_down(boot);
         return run_loop(boot, ctx, full);
+    }
+
+    static void add_vcpu_rules(SyscallPolicy& p, int vcpu_fd) {
+        uint64_t fd = uint64_t(vcpu_fd);
+        ArgEquals on_vcpu{0, fd, ~0ull, "vcpu fd"};
+        p.allow(__NR_ioctl, {on_vcpu, {1, KVM_RUN, ~0ull, "KVM_RUN"}}, "kvm", "run the guest");
+        p.allow(__NR_ioctl, {on_vcpu, {1, KVM_GET_REGS, ~0ull, "KVM_GET_REGS"}}, "kvm", "registers for a crash diagnosis");
+        p.allow(__NR_ioctl, {on_vcpu, {1, KVM_GET_SREGS, ~0ull, "KVM_GET_SREGS"}}, "kvm", "CR2 for a page-fault diagnosis");
+    }
+
+    // Privileges dropped last: after setup the monitor keeps only what the run loop, the
+    // hypercalls and the exit actions need.
+    void lock_down(const Boot& boot) {
+        SyscallPolicy p = boot.policy;
+        add_vcpu_rules(p, vcpu_.get());
+        auto program = seccomp::compile_filter(p);
+        seccomp::install_monitor_sigsys_handler();
+        seccomp::reserve_heap();
+        std::fflush(stdout);
+        std::fflush(stderr);
+        seccomp::install_filter(program);
     }
 
 private:

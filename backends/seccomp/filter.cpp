@@ -8,10 +8,19 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <malloc.h>
+#include <signal.h>
+
+#include <algorithm>
 #include <cerrno>
+#include <climits>
+#include <cstdio>
+#include <cstdlib>
 #include <memory>
 
 #include "monitor/error.hpp"
+#include "monitor/exit_codes.hpp"
+#include "monitor/policy_print.hpp"
 #include "monitor/unique_fd.hpp"
 
 namespace ukmon::seccomp {
@@ -67,6 +76,36 @@ void install_filter(const std::vector<sock_filter>& program) {
     sock_fprog prog{static_cast<unsigned short>(program.size()), const_cast<sock_filter*>(program.data())};
     if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) throw_errno("prctl(PR_SET_NO_NEW_PRIVS)");
     if (::syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0) throw_errno("seccomp(SET_MODE_FILTER)");
+}
+
+}  // namespace ukmon::seccomp
+
+namespace ukmon::seccomp {
+
+void reserve_heap() {
+    ::mallopt(M_TRIM_THRESHOLD, INT_MAX);
+    ::mallopt(M_MMAP_MAX, 0);
+    void* p = std::malloc(512 * 1024);
+    std::free(p);
+}
+
+namespace {
+void on_monitor_sigsys(int, siginfo_t* info, void*) {
+    char msg[160];
+    int n = std::snprintf(msg, sizeof msg,
+                          "ukmon: monitor bug: system call %s (%d) is refused by the monitor's own filter\n",
+                          syscall_name(info->si_syscall), info->si_syscall);
+    if (n > 0) (void)!::write(2, msg, std::min<size_t>(size_t(n), sizeof msg - 1));
+    _exit(exit_code::host_error);
+}
+}  // namespace
+
+void install_monitor_sigsys_handler() {
+    struct sigaction sa{};
+    sa.sa_sigaction = on_monitor_sigsys;
+    sa.sa_flags = SA_SIGINFO;
+    sigfillset(&sa.sa_mask);
+    if (::sigaction(SIGSYS, &sa, nullptr) != 0) throw_errno("sigaction(SIGSYS)");
 }
 
 }  // namespace ukmon::seccomp

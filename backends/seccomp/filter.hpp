@@ -20,4 +20,12 @@ void print_pfc(std::FILE* out, const SyscallPolicy& policy);
 // nothing allocates between building the program and the first guest instruction.
 void install_filter(const std::vector<sock_filter>& program);
 
+// After the filter, a GuestFault's exception object is the only allocation left; make sure
+// malloc serves it from memory it already has and never gives memory back (brk/munmap).
+void reserve_heap();
+
+// For a monitor that locks itself down (kvm): a refused call is a monitor bug; say which
+// call with write only, then exit 253.
+void install_monitor_sigsys_handler();
+
 }  // namespace ukmon::seccomp

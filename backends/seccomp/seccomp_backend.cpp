@@ -1,10 +1,8 @@
 // The seccomp backend (Nabla's "unikernels as processes"): the guest runs in this process
 // at its linked addresses, behind a filter of a handful of system calls. Hypercalls are
 // plain function calls through ukmon_seccomp_gate.
-#include <malloc.h>
 #include <sys/mman.h>
 
-#include <climits>
 #include <cstdio>
 #include <cstring>
 
@@ -65,15 +63,6 @@ void apply_protections(const GuestImage& img, uint64_t mem_size) {
     protect(r.heap_end, r.stack_low, PROT_NONE);
 }
 
-// After the filter, a GuestFault's exception object is the only allocation left; make sure
-// malloc serves it from memory it already has, and never gives memory back (brk/munmap).
-void reserve_heap() {
-    ::mallopt(M_TRIM_THRESHOLD, INT_MAX);
-    ::mallopt(M_MMAP_MAX, 0);
-    void* p = std::malloc(512 * 1024);
-    std::free(p);
-}
-
 class SeccompBackend final : public Backend {
 public:
     const char* name() const override { return "seccomp"; }
@@ -113,7 +102,7 @@ public:
         state = ProcessState{&boot, &ctx, layout::guest_visible_low, mem_size};
         auto program = compile_filter(boot.policy);
         install_signal_handlers();
-        reserve_heap();
+        reserve_heap();  // after this, nothing gives memory back or maps more
         if (boot.options.verbose)
             std::fprintf(stderr, "ukmon: seccomp: guest in-process at 0x%llx..0x%llx, filter of %zu system calls\n",
                          (unsigned long long)layout::guest_visible_low, (unsigned long long)mem_size,

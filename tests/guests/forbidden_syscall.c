@@ -1,0 +1,48 @@
+/* A hostile guest: makes the raw Linux system call named by argv[1] (open, mmap, socket,
+ * execve, write-file). Under seccomp the filter must refuse it and the run end with 254;
+ * under kvm there is no kernel to call and the run ends as a crash. Nothing it asks for
+ * may happen: open would create MARKER, execve would run /bin/sh -c "touch MARKER". */
+#include <stdio.h>
+#include <string.h>
+#include <ukmon/guest.h>
+
+static long raw_syscall(long nr, long a, long b, long c, long d, long e, long f)
+{
+    long ret;
+    register long r10 __asm__("r10") = d;
+    register long r8 __asm__("r8") = e;
+    register long r9 __asm__("r9") = f;
+    __asm__ volatile("syscall"
+                     : "=a"(ret)
+                     : "a"(nr), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9)
+                     : "rcx", "r11", "memory");
+    return ret;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 3) {
+        printf("usage: forbidden_syscall open|mmap|socket|execve MARKER\n");
+        return 2;
+    }
+    const char *which = argv[1], *marker = argv[2];
+    long r = -1;
+    printf("attempting %s\n", which);
+    if (strcmp(which, "open") == 0) {
+        r = raw_syscall(2 /* open */, (long)marker, 0101 /* O_WRONLY|O_CREAT */, 0644, 0, 0, 0);
+    } else if (strcmp(which, "mmap") == 0) {
+        r = raw_syscall(9 /* mmap */, 0, 4096, 7 /* RWX */, 0x22 /* PRIVATE|ANON */, -1, 0);
+    } else if (strcmp(which, "socket") == 0) {
+        r = raw_syscall(41 /* socket */, 2 /* AF_INET */, 1 /* SOCK_STREAM */, 0, 0, 0, 0);
+    } else if (strcmp(which, "execve") == 0) {
+        static char cmd[256];
+        snprintf(cmd, sizeof cmd, "touch %s", marker);
+        const char *args[] = {"/bin/sh", "-c", cmd, 0};
+        r = raw_syscall(59 /* execve */, (long)"/bin/sh", (long)args, 0, 0, 0, 0);
+    } else {
+        printf("unknown call %s\n", which);
+        return 2;
+    }
+    printf("%s returned %ld: the filter failed\n", which, r);
+    return 1;
+}
