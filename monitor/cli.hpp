@@ -15,7 +15,7 @@ enum class BackendChoice { automatic, kvm, seccomp };
 struct DeviceOption {
     std::string word;
     std::string device;
-    std::optional<std::string> value;  // --block-ro:storage has none
+    std::optional<std::string> value;  // absent in --WORD:NAME; the module decides if it may be
     std::string text;                  // as typed, for error messages
 };
 

@@ -39,7 +39,8 @@ void write_all(int fd, const char* s, size_t n) {
 }  // namespace
 
 void conclude(const RunOutcome& o, std::span<Module* const> modules) {
-    for (Module* m : modules) m->on_exit();
+    bool flushed = true;
+    for (Module* m : modules) flushed &= m->on_exit();
     char line[768];
     int n = 0;
     if (o.kind == RunOutcome::Kind::halted && o.status > uint64_t(exit_code::guest_max))
@@ -49,7 +50,9 @@ void conclude(const RunOutcome& o, std::span<Module* const> modules) {
     else if (o.diagnosis[0])
         n = std::snprintf(line, sizeof line, "ukmon: %s\n", o.diagnosis);
     if (n > 0) write_all(2, line, std::min<size_t>(size_t(n), sizeof line - 1));
-    _exit(exit_code_for(o));
+    int code = exit_code_for(o);
+    if (!flushed && o.kind == RunOutcome::Kind::halted) code = exit_code::host_error;
+    _exit(code);
 }
 
 }  // namespace ukmon

@@ -36,7 +36,9 @@ public:
     // System calls its hypercall handlers and exit actions make, restricted to its fds.
     virtual void add_syscall_rules(SyscallPolicy& policy) const = 0;
     // Exit action, on every ending (halt or crash): e.g. flush disks. Must not allocate.
-    virtual void on_exit() {}
+    // Returns false when something may be lost (it says what on stderr); a clean halt then
+    // exits 253 instead of the guest's status, so the loss cannot go unnoticed.
+    virtual bool on_exit() { return true; }
 };
 
 // All modules linked into this executable, in link order.

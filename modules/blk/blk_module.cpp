@@ -32,14 +32,17 @@ void BlkModule::add_syscall_rules(SyscallPolicy& policy) const {
 }
 
 // Runs inside the filter on every ending: fsync only, and a stack-formatted warning.
-void BlkModule::on_exit() {
+bool BlkModule::on_exit() {
+    bool ok = true;
     for (const Device& d : devices_) {
         if (!d.attached || d.read_only || sync_fd(d.fd.get())) continue;
         char line[256];
         int n = std::snprintf(line, sizeof line, "ukmon: blk device '%s': flushing '%s' failed: %s\n",
                               d.name.c_str(), d.path.c_str(), std::strerror(errno));
         if (n > 0) (void)!::write(2, line, size_t(n) < sizeof line ? size_t(n) : sizeof line - 1);
+        ok = false;
     }
+    return ok;
 }
 
 namespace {

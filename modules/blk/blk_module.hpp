@@ -38,7 +38,7 @@ public:
     void attach(std::span<const DeclaredDevice> declared, std::span<const DeviceOption> options) override;
     void register_hypercalls(Dispatcher& d) override;
     void add_syscall_rules(SyscallPolicy& policy) const override;
-    void on_exit() override;
+    bool on_exit() override;
 
     // The attached device with this guest handle, or nullptr (unknown, or not a blk device).
     const Device* device(uint64_t handle) const {

@@ -24,7 +24,9 @@ struct uk_note_device_record {
     __attribute__((section(".note.ukmon"), used, aligned(4)))                                  \
     static const struct uk_note_device_record uk_manifest_##name = {                           \
         6, sizeof(struct uk_note_device), UK_NOTE_DEVICE, UK_NOTE_NAME, {kind, #name}}
-/* Declare a network interface / block device by name (an identifier, e.g. service). */
+/* Declare a network interface / block device by name (an identifier, e.g. service).
+ * Handles are positions in the manifest, i.e. the order the notes land in the ELF, which
+ * the compiler may reverse: look them up by name with uk_device_handle(). */
 #define UK_DECLARE_NET(name) UK_DECLARE_DEVICE_(UK_DEV_NET, name)
 #define UK_DECLARE_BLK(name) UK_DECLARE_DEVICE_(UK_DEV_BLK, name)
 
