@@ -68,6 +68,8 @@ INTEGRATION_SRCS := $(wildcard tests/integration/*.cpp)
 INTEGRATION_BIN := $(BUILD)/tests/integration_tests
 
 .PHONY: all deps test demo bench clean
+# Keep object files that only feed `ld -r` or a link (make would delete them as intermediate).
+.SECONDARY:
 all: $(LIBUKMON) $(MAIN_OBJS) $(MODULE_OBJS) $(GUESTLIB) $(GUEST_CRT0) $(UKBAKE) $(INSPECT) \
      $(EXAMPLE_APPS) $(TEST_APPS) $(UNIT_BIN) $(INTEGRATION_BIN)
 

@@ -112,7 +112,8 @@ struct uk_hc_puts {
 struct uk_hc_poll {
     int64_t ret;        /* OUT */
     uint64_t timeout_ns;/* IN: wait at most this long for any attached NIC to be readable */
-    uint64_t ready_set; /* OUT: bit h set when the NIC with handle h is readable */
+    uint64_t ready_set; /* OUT: bit h set when the NIC with handle h is readable (or has
+                           failed: its next read says how); 0 after a timeout */
 };
 
 struct uk_hc_blkinfo {
@@ -139,10 +140,12 @@ struct uk_hc_netinfo {
 };
 
 struct uk_hc_netio {      /* UK_HC_NETWRITE and UK_HC_NETREAD */
-    int64_t ret;          /* OUT: UK_EAGAIN from netread when no frame waits */
+    int64_t ret;          /* OUT: UK_EAGAIN from netread when no frame waits; UK_EINVAL from
+                             netread when the frame is longer than len: the frame is dropped
+                             (size read buffers mtu + 14 bytes, from netinfo) */
     uint64_t handle;      /* IN */
     uint64_t data;        /* IN: guest address of the frame buffer */
-    uint64_t len;         /* IN: frame length (write) or buffer size (read) */
+    uint64_t len;         /* IN: frame length, 14..mtu+14 (write), or buffer size, >= 14 (read) */
     uint64_t done_len;    /* OUT: bytes written or read */
 };
 
@@ -160,7 +163,8 @@ struct uk_net_frame {     /* one element of a netwritev/netreadv vector */
 };
 
 struct uk_hc_netv {       /* UK_HC_NETWRITEV and UK_HC_NETREADV */
-    int64_t ret;          /* OUT: status of the first frame that did not complete, or UK_OK */
+    int64_t ret;          /* OUT: status of the first frame that did not complete, or UK_OK;
+                             netreadv: UK_EAGAIN when the NIC ran dry, even after some frames */
     uint64_t handle;      /* IN */
     uint64_t frames;      /* IN: guest address of `count` struct uk_net_frame */
     uint64_t count;       /* IN: 1..UK_NET_BATCH_MAX */
