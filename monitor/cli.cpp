@@ -42,6 +42,8 @@ uint64_t parse_mem_size(std::string_view text) {
     uint64_t n = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
     std::string_view suffix(end, text.data() + text.size() - end);
+    if (ec == std::errc::result_out_of_range)
+        throw UsageError("memory size '" + std::string(text) + "' is larger than the 4G limit");
     if (ec != std::errc() || end == text.data())
         throw UsageError("bad memory size '" + std::string(text) + "': expected a number like 64M");
     unsigned shift = 0;

@@ -1,0 +1,78 @@
+// The net module end to end. Each tests/net/*.sh script makes a throw-away network namespace
+// with TAPs in it, runs a baked guest inside it and talks to it from inside it: all traffic
+// stays in that namespace, the host's own interfaces are never touched. Every test runs once
+// per backend; a backend, netns or /dev/net/tun this host lacks prints a SKIP line.
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <string>
+
+#include "tests/integration/harness.hpp"
+
+using namespace ukmon_test;
+
+namespace {
+
+// The scripts, from the source tree (the tests run from its top, like make test).
+std::string script(const std::string& name) {
+    std::string path = "tests/net/" + name;
+    REQUIRE_MESSAGE(::access(path.c_str(), R_OK) == 0, path << " not found: run from the top of the source tree");
+    return path;
+}
+
+// The script's "SKIP: reason" line, without the prefix.
+std::string skip_reason(const RunResult& r) {
+    for (const std::string& line : r.out_lines())
+        if (line.rfind("SKIP: ", 0) == 0) return line.substr(6);
+    return "(no reason given)";
+}
+
+// Runs `bash tests/net/NAME BUILD [BACKEND]`: exit 0 passes, 77 is a skip (printed as
+// "SKIP: <test> on <backend>: <reason>"), anything else fails with the script's transcript.
+void run_script(const std::string& test, const std::string& name, const std::string& backend) {
+    std::vector<std::string> argv{"bash", script(name), build_dir()};
+    if (!backend.empty()) argv.push_back(backend);
+    RunOptions options;
+    options.timeout = std::chrono::seconds(90);  // the scripts bound their own waits well below
+    RunResult r = run(argv, options);
+    if (r.exited && r.exit_code == 77) {
+        std::printf("SKIP: %s%s%s: %s\n", test.c_str(), backend.empty() ? "" : " on ", backend.c_str(),
+                    skip_reason(r).c_str());
+        std::fflush(stdout);
+        return;
+    }
+    INFO(r.describe());
+    CHECK(r.exited);
+    CHECK(r.exit_code == 0);
+}
+
+void on_each_backend(const std::string& test, const std::string& name) {
+    for_each_backend(test, [&](const std::string& b) { run_script(test, name, b); });
+}
+
+}  // namespace
+
+TEST_CASE("net: ping from the host is answered (ARP, ICMP echo, a flood, a full-MTU frame)") {
+    on_each_backend("net ping", "ping.sh");
+}
+
+TEST_CASE("net: udp-echo sends every datagram back byte for byte with correct checksums") {
+    on_each_backend("net udp-echo", "udp_echo.sh");
+}
+
+TEST_CASE("net: two NICs work at once, each with its own TAP, MTU and MAC") {
+    on_each_backend("net two NICs", "two_nics.sh");
+}
+
+TEST_CASE("net: a bad attachment is refused before boot with exit 252 and one line naming it") {
+    on_each_backend("net attach errors", "attach_errors.sh");
+}
+
+TEST_CASE("net: bad handles, lengths, pointers and batches get an error status; a cut frame is dropped") {
+    on_each_backend("net bad calls", "bad_calls.sh");
+}
+
+TEST_CASE("net: only an executable whose guest declares a NIC carries net code") {
+    run_script("net linked code", "linked_code.sh", "");
+}
