@@ -1,0 +1,138 @@
+// The system-call surface: what --print-filter promises, and what a traced run really does
+// once the filter is in place, under both backends.
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include "tests/integration/harness.hpp"
+
+using namespace ukmon_test;
+
+namespace {
+
+// The distinct system-call names in the policy table of --print-filter (first column).
+std::set<std::string> filter_calls(const std::string& exe, const std::string& backend,
+                                   const std::vector<std::string>& flags = {}) {
+    std::vector<std::string> all = flags;
+    all.push_back("--print-filter");
+    RunResult r = run_on(exe, backend, all);
+    INFO(r.describe());
+    REQUIRE(r.exit_code == 0);
+    std::set<std::string> calls;
+    for (const std::string& line : r.out_lines()) {
+        if (line.rfind("# The BPF program", 0) == 0) break;  // the PFC rendering follows
+        if (line.empty() || line[0] == '#') continue;
+        calls.insert(line.substr(0, line.find(' ')));
+    }
+    return calls;
+}
+
+int declared_count(const std::string& exe, const std::string& backend) {
+    RunResult r = run_on(exe, backend, {"--print-filter"});
+    std::smatch m;
+    std::regex header(R"(\((\d+) distinct\))");
+    REQUIRE(std::regex_search(r.out, m, header));
+    return std::stoi(m[1]);
+}
+
+bool have_strace() { return ::access("/usr/bin/strace", X_OK) == 0; }
+
+// Runs EXE under strace and returns the names of the system calls made after the
+// successful seccomp(SECCOMP_SET_MODE_FILTER, 0, ...) — i.e. by the locked-down process.
+std::set<std::string> calls_after_filter(const std::string& exe, const std::string& backend,
+                                         const std::vector<std::string>& guest_args = {}) {
+    char path[] = "/tmp/ukmon-strace-XXXXXX";
+    int fd = ::mkstemp(path);
+    REQUIRE(fd >= 0);
+    ::close(fd);
+    std::vector<std::string> argv = {"strace", "-f", "-qq", "-o", path, exe, "--backend=" + backend};
+    if (!guest_args.empty()) {
+        argv.push_back("--");
+        argv.insert(argv.end(), guest_args.begin(), guest_args.end());
+    }
+    RunResult r = run(argv);
+    INFO(r.describe());
+    CHECK(r.exit_code == 0);
+    std::ifstream in(path);
+    std::string line;
+    bool locked = false;
+    std::set<std::string> calls;
+    std::regex call(R"(^(?:\d+\s+)?([a-z0-9_]+)\()");
+    while (std::getline(in, line)) {
+        std::smatch m;
+        if (!std::regex_search(line, m, call)) continue;
+        if (locked) calls.insert(m[1]);
+        if (m[1] == "seccomp" && line.find("SECCOMP_SET_MODE_FILTER, 0,") != std::string::npos &&
+            line.find("= 0") != std::string::npos)
+            locked = true;
+    }
+    ::unlink(path);
+    CHECK(locked);
+    return calls;
+}
+
+}  // namespace
+
+TEST_CASE("hello's seccomp filter allows at most 7 system calls, none of them for net or blk") {
+    for_each_backend("hello filter size", [](const std::string& b) {
+        std::set<std::string> calls = filter_calls(example_exe("hello"), b);
+        CHECK(declared_count(example_exe("hello"), b) == int(calls.size()));
+        CHECK(calls.size() <= 7);
+        for (const char* io : {"pread64", "pwrite64", "readv", "read", "ppoll", "fsync"}) {
+            INFO(io);
+            CHECK(calls.count(io) == 0);
+        }
+        CHECK(calls.count("write") == 1);
+        CHECK(calls.count("exit_group") == 1);
+    }, {"seccomp"});
+}
+
+TEST_CASE("a blk image's filter adds pread64/pwrite64/fsync on its disk's fd, which hello's lacks") {
+    char dir[] = "/tmp/ukmon-filter-XXXXXX";
+    REQUIRE(::mkdtemp(dir));
+    std::string disk = std::string(dir) + "/disk.img";
+    { std::ofstream(disk).write(std::string(64 * 512, '\0').data(), 64 * 512); }
+    for_each_backend("blk filter", [&](const std::string& b) {
+        std::set<std::string> calls = filter_calls(example_exe("blkstore"), b, {"--block:storage=" + disk});
+        CHECK(calls.count("pread64") == 1);
+        CHECK(calls.count("pwrite64") == 1);
+        CHECK(calls.count("fsync") == 1);
+        RunResult ro = run_on(example_exe("blkstore"), b, {"--block-ro:storage=" + disk, "--print-filter"});
+        CHECK(ro.out.find("pwrite64") == std::string::npos);  // read-only: no write call at all
+    }, {"seccomp"});
+    std::remove(disk.c_str());
+    ::rmdir(dir);
+}
+
+TEST_CASE("after the filter is installed, a traced hello makes only calls its filter allows") {
+    if (!have_strace()) {
+        std::printf("SKIP: strace check: /usr/bin/strace is missing\n");
+        return;
+    }
+    for_each_backend("strace after filter", [](const std::string& b) {
+        std::set<std::string> allowed = filter_calls(example_exe("hello"), b);
+        std::set<std::string> made = calls_after_filter(example_exe("hello"), b, {"--status=0"});
+        CHECK(!made.empty());
+        for (const std::string& c : made) {
+            INFO("system call after lockdown: " << c);
+            CHECK(allowed.count(c) == 1);
+        }
+    });
+}
+
+TEST_CASE("the same guest prints the same lines and exits the same way on both backends") {
+    std::vector<std::string> outputs;
+    for_each_backend("same output", [&](const std::string& b) {
+        RunResult r = run_on(guest_exe("echo_args"), b, {}, {"one", "two words", "--flag"});
+        INFO(r.describe());
+        CHECK(r.exit_code == 0);
+        outputs.push_back(r.out);
+    });
+    if (outputs.size() == 2) CHECK(outputs[0] == outputs[1]);
+}
