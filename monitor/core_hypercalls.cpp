@@ -47,7 +47,8 @@ void puts(void*, RunContext& ctx, uint64_t gpa) {
 void poll(void*, RunContext& ctx, uint64_t gpa) {
     auto a = ctx.mem.read<uk_hc_poll>(gpa, "poll argument");
     timespec ts{time_t(a.timeout_ns / 1000000000ull), long(a.timeout_ns % 1000000000ull)};
-    while (clock_nanosleep(CLOCK_MONOTONIC, 0, &ts, &ts) == EINTR) {}
+    if (a.timeout_ns > 0)  // a zero timeout is a readiness check: answer at once
+        while (clock_nanosleep(CLOCK_MONOTONIC, 0, &ts, &ts) == EINTR) {}
     a.ready_set = 0;
     a.ret = UK_OK;
     ctx.mem.write(gpa, a, "poll argument");
