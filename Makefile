@@ -67,12 +67,13 @@ UNIT_GUESTLIB := guest-abi/lib/format.c guest-abi/lib/heap.c
 UNIT_BIN := $(BUILD)/tests/unit_tests
 INTEGRATION_SRCS := $(wildcard tests/integration/*.cpp)
 INTEGRATION_BIN := $(BUILD)/tests/integration_tests
+FUZZ_REPLAY_BIN := $(BUILD)/tests/fuzz_replay
 
-.PHONY: all deps test demo bench clean
+.PHONY: all deps test demo bench clean fuzz test-long
 # Keep object files that only feed `ld -r` or a link (make would delete them as intermediate).
 .SECONDARY:
 all: $(LIBUKMON) $(MAIN_OBJS) $(MODULE_OBJS) $(GUESTLIB) $(GUEST_CRT0) $(UKBAKE) $(INSPECT) \
-     $(EXAMPLE_APPS) $(TEST_APPS) $(UNIT_BIN) $(INTEGRATION_BIN)
+     $(EXAMPLE_APPS) $(TEST_APPS) $(UNIT_BIN) $(INTEGRATION_BIN) $(FUZZ_REPLAY_BIN)
 
 deps:
 	@bash tools/setup-deps
@@ -173,6 +174,45 @@ $(UNIT_BIN): $(patsubst %.cpp,$(BUILD)/obj/%.o,$(UNIT_SRCS)) \
 $(INTEGRATION_BIN): $(patsubst %.cpp,$(BUILD)/obj/%.o,$(INTEGRATION_SRCS))
 	@mkdir -p $(@D)
 	$(CXX) $(SAN) -o $@ $^
+
+# ---- fuzzing (docs/security.md) ---------------------------------------------------------------
+# tests/fuzz/NAME_fuzz.cpp is one target. `make fuzz` builds each with clang and libFuzzer into
+# $(BUILD)/fuzz/NAME; `make test-long` runs each for FUZZ_SECONDS; `make test` replays the kept
+# corpus (tests/fuzz/corpus/NAME/) through the same code in the normal build (fuzz_replay).
+FUZZ_CXX ?= clang++
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := $(patsubst tests/fuzz/%_fuzz.cpp,%,$(wildcard tests/fuzz/*_fuzz.cpp))
+FUZZ_BINS := $(addprefix $(BUILD)/fuzz/,$(FUZZ_TARGETS))
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_CXXFLAGS := -std=c++20 -O1 -g -Wall -Wextra -I. -Iguest-abi/include -DUKMON_LIBFUZZER=1 \
+                 -fsanitize=fuzzer-no-link $(FUZZ_SAN)
+# The monitor code the targets reach, compiled again with coverage instrumentation.
+FUZZ_LIB_SRCS := monitor/guest_image.cpp monitor/cli.cpp monitor/devices.cpp monitor/error.cpp \
+                 monitor/guest_memory.cpp monitor/guest_access.cpp monitor/dispatcher.cpp \
+                 monitor/core_hypercalls.cpp monitor/boot_setup.cpp monitor/syscall_policy.cpp monitor/stats.cpp \
+                 backends/kvm/x86_64_layout.cpp $(wildcard modules/*/*.cpp)
+FUZZ_LIB_OBJS := $(patsubst %.cpp,$(BUILD)/fuzz/obj/%.o,$(FUZZ_LIB_SRCS)) $(BUILD)/fuzz/obj/backends/kvm/guest_stubs.o
+
+$(BUILD)/fuzz/obj/%.o: %.cpp
+	@mkdir -p $(@D)
+	$(FUZZ_CXX) $(FUZZ_CXXFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/fuzz/obj/%.o: %.S
+	@mkdir -p $(@D)
+	$(FUZZ_CXX) $(FUZZ_CXXFLAGS) -c $< -o $@
+
+$(FUZZ_BINS): $(BUILD)/fuzz/%: $(BUILD)/fuzz/obj/tests/fuzz/%_fuzz.o $(FUZZ_LIB_OBJS)
+	$(FUZZ_CXX) -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $^ $(LDLIBS_MONITOR)
+
+$(FUZZ_REPLAY_BIN): $(patsubst %.cpp,$(BUILD)/obj/%.o,$(wildcard tests/fuzz/*.cpp)) $(MODULE_OBJS) $(LIBUKMON)
+	@mkdir -p $(@D)
+	$(CXX) $(SAN) -o $@ $^ $(LDLIBS_MONITOR)
+
+fuzz: deps
+	$(MAKE) -j$(JOBS) $(FUZZ_BINS)
+
+test-long: fuzz
+	bash tests/fuzz/run-fuzzers $(BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 # The main job: bake hello and run it (kvm when /dev/kvm opens, else seccomp).
 demo: deps

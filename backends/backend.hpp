@@ -38,7 +38,7 @@ public:
     virtual RunOutcome run(const Boot& boot) = 0;
 };
 
-std::unique_ptr<Backend> make_kvm_backend();
+std::unique_ptr<Backend> make_kvm_backend(const Options& options);  // options: for --print-filter
 std::unique_ptr<Backend> make_seccomp_backend();
 
 // Whether /dev/kvm opens read-write; if not, why.

@@ -38,6 +38,7 @@ void puts(void*, RunContext& ctx, uint64_t gpa) {
             if (n <= 0) { a.ret = UK_EIO; break; }
             p += n;
             left -= size_t(n);
+            ctx.console_bytes += uint64_t(n);
         }
     }
     ctx.mem.write(gpa, a, "puts argument");

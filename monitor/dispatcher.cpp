@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "monitor/error.hpp"
+#include "monitor/stats.hpp"
 
 namespace ukmon {
 
@@ -13,6 +14,15 @@ const char* hypercall_name(uint64_t nr) {
         "walltime", "puts", "poll", "blkinfo", "blkwrite", "blkread",
         "netinfo", "netwrite", "netread", "halt", "blkflush", "netwritev", "netreadv"};
     return nr < UK_HC_MAX ? names[nr] : "unknown";
+}
+
+uint64_t hypercall_arg_size(uint64_t nr) {
+    static constexpr uint64_t sizes[UK_HC_MAX] = {
+        sizeof(uk_hc_walltime), sizeof(uk_hc_puts),    sizeof(uk_hc_poll),    sizeof(uk_hc_blkinfo),
+        sizeof(uk_hc_blkio),    sizeof(uk_hc_blkio),   sizeof(uk_hc_netinfo), sizeof(uk_hc_netio),
+        sizeof(uk_hc_netio),    sizeof(uk_hc_halt),    sizeof(uk_hc_blkflush), sizeof(uk_hc_netv),
+        sizeof(uk_hc_netv)};
+    return nr < UK_HC_MAX ? sizes[nr] : 0;
 }
 
 void Dispatcher::set(uint32_t nr, HypercallEntry entry) {
@@ -33,8 +43,23 @@ void Dispatcher::dispatch(RunContext& ctx, uint64_t nr, uint64_t arg_gpa) const 
                       hypercall_name(nr));
         throw GuestFault(msg);
     }
+    // The whole argument struct must be the guest's to read and (for its OUT fields) to
+    // write, checked before the handler acts: a call that cannot report back does nothing.
+    // halt's struct has no OUT field and may be read-only.
+    // The message is formatted only on failure: this is every hypercall's hot path.
+    uint64_t size = hypercall_arg_size(nr);
+    bool ok = nr == UK_HC_HALT ? ctx.mem.try_span(arg_gpa, size).has_value()
+                               : ctx.mem.try_writable_span(arg_gpa, size).has_value();
+    if (!ok) {
+        std::snprintf(msg, sizeof msg, "%s argument", hypercall_name(nr));
+        if (nr == UK_HC_HALT) ctx.mem.span(arg_gpa, size, msg);  // throws the GuestFault naming
+        else ctx.mem.writable_span(arg_gpa, size, msg);             // the range and the reason
+    }
     ++ctx.hypercall_counts[nr];
+    if (!ctx.time_hypercalls) return e.fn(e.owner, ctx, arg_gpa);
+    uint64_t start = stats::now_ns();  // --stats only: two vDSO clock reads per call
     e.fn(e.owner, ctx, arg_gpa);
+    ctx.hypercall_ns[nr] += stats::now_ns() - start;
 }
 
 }  // namespace ukmon

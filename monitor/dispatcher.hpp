@@ -31,5 +31,6 @@ private:
 };
 
 const char* hypercall_name(uint64_t nr);  // "puts", or "unknown"
+uint64_t hypercall_arg_size(uint64_t nr);  // sizeof its argument struct, 0 past the table
 
 }  // namespace ukmon

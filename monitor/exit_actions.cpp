@@ -9,6 +9,8 @@
 #include <cstring>
 
 #include "monitor/exit_codes.hpp"
+#include "monitor/exit_plan.hpp"
+#include "monitor/timeout.hpp"
 
 namespace ukmon {
 
@@ -39,6 +41,14 @@ void write_all(int fd, const char* s, size_t n) {
 }  // namespace
 
 void conclude(const RunOutcome& o, std::span<Module* const> modules) {
+    timeout::enter_conclude(o, modules);  // no --timeout signal may cut the exit actions short
+    static bool concluding = false;  // a fault inside the exit actions ends here, not in a second run of them
+    if (concluding) {
+        static constexpr char again[] = "ukmon: monitor bug: a fault during the exit actions\n";
+        write_all(2, again, sizeof again - 1);
+        _exit(exit_code::host_error);
+    }
+    concluding = true;
     bool flushed = true;
     for (Module* m : modules) flushed &= m->on_exit();
     char line[768];
@@ -52,6 +62,7 @@ void conclude(const RunOutcome& o, std::span<Module* const> modules) {
     if (n > 0) write_all(2, line, std::min<size_t>(size_t(n), sizeof line - 1));
     int code = exit_code_for(o);
     if (!flushed && o.kind == RunOutcome::Kind::halted) code = exit_code::host_error;
+    code = exit_plan::finish(o, modules, code);  // --dumpcore, --scrub, --stats
     _exit(code);
 }
 

@@ -7,9 +7,11 @@
 
 namespace ukmon {
 
-// Runs the modules' exit actions, writes the diagnosis to stderr and ends the process with
-// exit_code_for(outcome) (253 instead of a halt status if an exit action failed). Makes no allocation and only write/fsync/exit_group system calls,
-// so it may run inside the seccomp filter.
+// Runs the modules' exit actions, writes the diagnosis to stderr, runs --dumpcore, --scrub
+// and --stats (exit_plan.hpp) and ends the process with exit_code_for(outcome) (253 instead
+// of a halt status if an exit action failed). Makes no allocation and only write/fsync/
+// exit_group system calls (and read on the --dumpcore answer pipe), each restricted to its
+// fds, so it may run inside the seccomp filter.
 [[noreturn]] void conclude(const RunOutcome& outcome, std::span<Module* const> modules);
 
 }  // namespace ukmon

@@ -12,6 +12,8 @@
 
 namespace ukmon {
 
+class GuestAccessMap;  // guest_access.hpp
+
 class GuestMemory {
 public:
     // `host_low` is where guest address `low` lives in this process; the range is [low, end).
@@ -21,10 +23,14 @@ public:
     uint64_t end() const { return end_; }
     bool contains(uint64_t gpa, uint64_t len) const;
 
-    // nullopt if [gpa, gpa+len) is not wholly inside the range (incl. when it wraps).
+    // nullopt if [gpa, gpa+len) is not wholly inside the range (incl. when it wraps), or, in
+    // a view restricted to the guest's own rights (restricted_to), not readable by the guest.
     std::optional<std::span<std::byte>> try_span(uint64_t gpa, uint64_t len) const;
+    // Same for bytes the monitor will write: the guest must be allowed to write them.
+    std::optional<std::span<std::byte>> try_writable_span(uint64_t gpa, uint64_t len) const;
     // Same, but a bad range is the guest's fault: throws GuestFault naming `what`.
     std::span<std::byte> span(uint64_t gpa, uint64_t len, const char* what = "access") const;
+    std::span<std::byte> writable_span(uint64_t gpa, uint64_t len, const char* what = "access") const;
 
     // Copies out by value, so a later change by the guest cannot reach a validated copy.
     template <class T>
@@ -37,7 +43,7 @@ public:
     template <class T>
     void write(uint64_t gpa, const T& value, const char* what = "write") const {
         static_assert(std::is_trivially_copyable_v<T>);
-        std::memcpy(span(gpa, sizeof(T), what).data(), &value, sizeof(T));
+        std::memcpy(writable_span(gpa, sizeof(T), what).data(), &value, sizeof(T));
     }
 
     // A NUL-terminated string of at most `max` bytes before the NUL; nullopt if it leaves
@@ -46,11 +52,18 @@ public:
 
     // A view of the sub-range [low, end) of this memory (e.g. the part hypercalls may use).
     GuestMemory sub_range(uint64_t low, uint64_t end) const;
+    // A view that also refuses what the guest itself may not read or write (`map` must
+    // outlive it). Hypercalls get such a view; the monitor's own set-up does not.
+    GuestMemory restricted_to(const GuestAccessMap* map) const;
 
 private:
+    std::optional<std::span<std::byte>> checked(uint64_t gpa, uint64_t len, bool write) const;
+    std::span<std::byte> checked_or_throw(uint64_t gpa, uint64_t len, bool write, const char* what) const;
+
     std::byte* host_low_;
     uint64_t low_;
     uint64_t end_;
+    const GuestAccessMap* access_ = nullptr;  // null: every byte in range is accessible
 };
 
 }  // namespace ukmon

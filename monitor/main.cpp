@@ -16,6 +16,10 @@
 #include "monitor/error.hpp"
 #include "monitor/exit_actions.hpp"
 #include "monitor/exit_codes.hpp"
+#include "monitor/exit_plan.hpp"
+#include "monitor/fd_hygiene.hpp"
+#include "monitor/stats.hpp"
+#include "monitor/timeout.hpp"
 #include "monitor/version.hpp"
 
 namespace ukmon {
@@ -28,14 +32,14 @@ std::string base_name(const char* path) {
 
 std::unique_ptr<Backend> choose_backend(const Options& o) {
     switch (o.backend) {
-        case BackendChoice::kvm: return make_kvm_backend();
+        case BackendChoice::kvm: return make_kvm_backend(o);
         case BackendChoice::seccomp: return make_seccomp_backend();
         case BackendChoice::automatic: break;
     }
     std::string why;
     if (kvm_available(why)) {
         if (o.verbose) std::fprintf(stderr, "ukmon: backend auto: kvm (/dev/kvm opens)\n");
-        return make_kvm_backend();
+        return make_kvm_backend(o);
     }
     if (o.verbose) std::fprintf(stderr, "ukmon: backend auto: seccomp (%s)\n", why.c_str());
     return make_seccomp_backend();
@@ -50,6 +54,7 @@ void add_core_rules(SyscallPolicy& p) {
 }
 
 int run(int argc, char** argv) {
+    sanitize_inherited_fds();  // first: nothing inherited beyond stdio reaches the guest's run
     std::string program = base_name(argv[0]);
     auto modules = linked_modules();
     std::vector<std::string_view> words;
@@ -60,6 +65,7 @@ int run(int argc, char** argv) {
     if (options.help) {
         std::string text = usage_text(program);
         for (Module* m : modules) text += m->options_help();
+        text += exit_codes_text();
         std::fputs(text.c_str(), stdout);
         return 0;
     }
@@ -67,6 +73,8 @@ int run(int argc, char** argv) {
         std::printf("%s: ukmon %s, guest ABI %u\n", program.c_str(), version_string, UK_ABI_VERSION);
         return 0;
     }
+    // --stats file, --dumpcore supervisor: before anything can fail, so that every ending is reported
+    exit_plan::prepare(options, program, options.print_filter);
     GuestImage image = parse_guest_image(embedded_guest());
     attach_devices(image, options, modules);
 
@@ -75,10 +83,15 @@ int run(int argc, char** argv) {
     register_core_hypercalls(dispatcher);
 
     auto backend = choose_backend(options);
+    if (options.gdb_port && std::strcmp(backend->name(), "kvm") != 0)
+        throw UsageError("--gdb needs the kvm backend; under seccomp the guest is an ordinary process: "
+                         "debug it with plain gdb (see docs/debugging.md)");
     SyscallPolicy policy;
     add_core_rules(policy);
+    timeout::add_syscall_rules(policy, options.timeout_seconds);
     backend->add_syscall_rules(policy);
     for (Module* m : modules) m->add_syscall_rules(policy);
+    exit_plan::add_syscall_rules(policy);
     if (options.print_filter) {
         backend->print_filter(stdout, policy);
         return 0;
@@ -93,20 +106,21 @@ int run(int argc, char** argv) {
 
 int main(int argc, char** argv) {
     using namespace ukmon;
+    stats::mark_monitor_start();  // boot time (--stats) counts from here
     const char* prog = argc > 0 ? argv[0] : "ukmon";
     try {
         return run(argc, argv);
-    } catch (const UsageError& e) {
-        std::fprintf(stderr, "%s: %s\n", prog, e.what());
-        return exit_code::usage;
+    } catch (const UsageError& e) {  // printable(): a quoted path or name cannot break the one line
+        std::fprintf(stderr, "%s: %s\n", prog, printable(e.what()).c_str());
+        return exit_plan::finish_early("usage_error", exit_code::usage, e.what());
     } catch (const HostError& e) {
-        std::fprintf(stderr, "%s: %s\n", prog, e.what());
-        return exit_code::host_error;
+        std::fprintf(stderr, "%s: %s\n", prog, printable(e.what()).c_str());
+        return exit_plan::finish_early("host_error", exit_code::host_error, e.what());
     } catch (const GuestFault& e) {
         std::fprintf(stderr, "%s: guest crashed: %s\n", prog, e.what());
-        return exit_code::crash;
+        return exit_plan::finish_early("crashed", exit_code::crash, e.what());
     } catch (const std::exception& e) {
         std::fprintf(stderr, "%s: internal error: %s\n", prog, e.what());
-        return exit_code::host_error;
+        return exit_plan::finish_early("host_error", exit_code::host_error, e.what());
     }
 }

@@ -21,6 +21,16 @@ struct DeclaredDevice {
     std::string name;
 };
 
+// What one device moved, for --stats (Module::device_counters). Directions are the guest's:
+// in = into the guest (blkread, frames received), out = out of it (blkwrite, frames sent).
+struct DeviceCounters {
+    const char* type = "";   // "blk", "net"
+    const char* name = "";   // as declared; must outlive the run (the module's own string)
+    uint64_t requests = 0;   // reads and writes (frames, for net) that moved data
+    uint64_t bytes_in = 0;
+    uint64_t bytes_out = 0;
+};
+
 class Module {
 public:
     virtual ~Module() = default;
@@ -39,6 +49,12 @@ public:
     // Returns false when something may be lost (it says what on stderr); a clean halt then
     // exits 253 instead of the guest's status, so the loss cannot go unnoticed.
     virtual bool on_exit() { return true; }
+    // Optional, for --stats: fills up to out.size() entries, one per attached device, and
+    // returns how many. Runs in the exit path: must not allocate.
+    virtual size_t device_counters(std::span<DeviceCounters> out) const {
+        (void)out;
+        return 0;
+    }
 };
 
 // All modules linked into this executable, in link order.

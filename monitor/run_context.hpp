@@ -25,6 +25,11 @@ struct RunContext {
     int console_fd = 1;
     std::optional<HaltRequest> halt;
     std::array<uint64_t, UK_HC_MAX> hypercall_counts{};
+    // --stats: time spent in each hypercall's handler (only measured when time_hypercalls),
+    // and the bytes puts wrote to the console.
+    bool time_hypercalls = false;
+    std::array<uint64_t, UK_HC_MAX> hypercall_ns{};
+    uint64_t console_bytes = 0;
 };
 
 }  // namespace ukmon

@@ -1,7 +1,10 @@
 // Describing x86_64 exceptions the same way for every backend.
 #include "monitor/x86_64_faults.hpp"
 
+#include <csignal>
 #include <cstdio>
+
+#include "monitor/x86_64_regs.hpp"
 
 namespace ukmon::x86 {
 
@@ -39,6 +42,16 @@ RunOutcome describe_fault(const CpuFault& f, const GuestImage& img) {
                             "guest crashed: %s%s\n  rip=0x%llx%s rsp=0x%llx error_code=0x%llx",
                             exception_name(f.vector), detail, (unsigned long long)f.rip, sym,
                             (unsigned long long)f.rsp, (unsigned long long)f.error_code);
+}
+
+int signal_for_vector(uint64_t v) {
+    switch (v) {
+        case 0: case 7: case 16: case 19: return SIGFPE;  // #DE, #NM, #MF, #XM
+        case 1: case 3: return SIGTRAP;                   // #DB, #BP
+        case 6: return SIGILL;                            // #UD
+        case 12: case 17: return SIGBUS;                  // #SS, #AC
+        default: return SIGSEGV;                          // #PF, #GP, #NP, #TS, #DF, ...
+    }
 }
 
 }  // namespace ukmon::x86

@@ -40,7 +40,9 @@ ukmon_syscall_stub:
 ukmon_gate_code_end:
 
 /* Fault stubs, 16 bytes apart: push a zero error code where the CPU pushes none, push the
- * vector, then report the frame's address on EXCEPTION_PORT. The monitor ends the run. */
+ * vector, save the guest's rdx and rax (the `out` needs them) just below the frame, then
+ * report the frame's address on EXCEPTION_PORT. The monitor ends the run, or (--gdb, for a
+ * breakpoint or single step) resumes the guest by doing this stub's IRET itself. */
     .globl ukmon_fault_stubs, ukmon_fault_stubs_end
     .balign 16
 ukmon_fault_stubs:
@@ -55,7 +57,9 @@ ukmon_fault_stubs:
     .endr
     .balign 16
 fault_common:
-    mov %rsp, %rax
+    push %rdx                   /* frame - 8  */
+    push %rax                   /* frame - 16 */
+    lea 16(%rsp), %rax
     mov $EXCEPTION_PORT, %edx
     out %eax, (%dx)
 2:  hlt

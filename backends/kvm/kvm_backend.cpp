@@ -14,14 +14,20 @@
 
 #include "backends/backend.hpp"
 #include "backends/seccomp/filter.hpp"
+#include "backends/kvm/gdb_session.hpp"
 #include "backends/kvm/kvm_exit.hpp"
+#include "backends/kvm/kvm_guest_stop.hpp"
 #include "backends/kvm/x86_64_layout.hpp"
 #include "monitor/boot_setup.hpp"
 #include "monitor/error.hpp"
+#include "monitor/guest_access.hpp"
 #include "monitor/guest_layout.hpp"
 #include "monitor/policy_print.hpp"
+#include "monitor/timeout.hpp"
 #include "monitor/unique_fd.hpp"
 #include "monitor/x86_64_faults.hpp"
+#include "monitor/exit_plan.hpp"
+#include "monitor/stats.hpp"
 
 namespace ukmon {
 namespace {
@@ -70,6 +76,14 @@ Mapping map_guest_memory(uint64_t size) {
     return Mapping(reinterpret_cast<void*>(start), size);
 }
 
+// --timeout's diagnosis: the guest's rip (the signal interrupted KVM_RUN or a hypercall).
+bool vcpu_rip(const void*, void* vcpu_fd, uint64_t& rip) {
+    kvm_regs r{};
+    if (::ioctl(static_cast<const UniqueFd*>(vcpu_fd)->get(), KVM_GET_REGS, &r) != 0) return false;
+    rip = r.rip;
+    return true;
+}
+
 kvm_segment segment(uint16_t sel, bool code, unsigned dpl) {
     kvm_segment s{};
     s.selector = sel;
@@ -85,6 +99,7 @@ kvm_segment segment(uint16_t sel, bool code, unsigned dpl) {
 
 class KvmBackend final : public Backend {
 public:
+    explicit KvmBackend(const Options& o) : gdb_port_(o.gdb_port) {}
     const char* name() const override { return "kvm"; }
 
     // The vCPU fd is always the first free fd after stdio, /dev/kvm and the VM: but rather
@@ -94,6 +109,7 @@ public:
     void print_filter(std::FILE* out, const SyscallPolicy& policy) const override {
         SyscallPolicy p = policy;
         add_vcpu_rules(p, -1);
+        if (gdb_port_) kvm::GdbSession::add_syscall_rules(p, -1, -1);
         Backend::print_filter(out, p);
     }
 
@@ -113,12 +129,24 @@ public:
         uint64_t boot_info = write_boot_info(full, boot.image, p);
         set_cpuid();
         set_registers(cpu, boot.image.entry, boot_info);
-        RunContext ctx{full.sub_range(layout::guest_visible_low, mem_.size()), &boot.image, 1, {}, {}};
+        access_ = guest_access_map(boot.image, mem_.size());  // hypercalls get the guest's own rights
+        // static: the exit actions (conclude(), after run() returned) still read its counters.
+        static RunContext ctx{full.sub_range(layout::guest_visible_low, mem_.size()).restricted_to(&access_), &boot.image, 1, {}, {}};
+        static kvm::StopSource stop_source{vcpu_.get(), run_, run_map_.size(), full};  // --dumpcore at a --timeout
+        exit_plan::guest_ready("kvm", full, true, ctx, boot.image, mem_.size(), kvm::read_stop_now, &stop_source);
         if (boot.options.verbose)
             std::fprintf(stderr, "ukmon: kvm: guest at CPL%u, %llu MiB, tsc %llu Hz\n", cpu.cpl,
                          (unsigned long long)(mem_.size() >> 20), (unsigned long long)p.tsc_hz);
+        if (gdb_port_)  // break at entry: wait for gdb before anything runs or is locked down
+            gdb_ = kvm::GdbSession::wait_for_debugger(*gdb_port_, vcpu_.get(), run_, full,
+                                                      full.sub_range(layout::guest_visible_low, mem_.size()));
+        timeout::arm(boot.options.timeout_seconds, boot.modules, boot.image, vcpu_rip, &vcpu_);
         lock_down(boot);
-        return run_loop(boot, ctx, full);
+        stats::mark_guest_start();
+        RunOutcome outcome = run_loop(boot, ctx, full);
+        kvm::read_guest_stop(vcpu_.get(), *run_, run_map_.size(), full, outcome);  // for --dumpcore
+        if (gdb_) gdb_->on_end(outcome);
+        return outcome;
     }
 
     static void add_vcpu_rules(SyscallPolicy& p, int vcpu_fd) {
@@ -140,6 +168,7 @@ public:
 #endif
         SyscallPolicy p = boot.policy;
         add_vcpu_rules(p, vcpu_.get());
+        if (gdb_) gdb_->add_syscall_rules(p);
         auto program = seccomp::compile_filter(p);
         seccomp::install_monitor_sigsys_handler();
         seccomp::reserve_heap();
@@ -223,6 +252,8 @@ private:
     }
 
     RunOutcome run_loop(const Boot& boot, RunContext& ctx, const GuestMemory& full) {
+        using Gdb = kvm::GdbSession;
+        if (gdb_ && gdb_->start() == Gdb::Verdict::kill) return Gdb::killed_outcome();
         for (;;) {
             if (::ioctl(vcpu_.get(), KVM_RUN, 0) < 0) {
                 if (errno == EINTR || errno == EAGAIN) continue;
@@ -245,9 +276,19 @@ private:
                     return diagnose(boot, RunOutcome::Kind::crashed, "guest crashed: %s", f.what());
                 }
                 if (ctx.halt) return RunOutcome::halted(ctx.halt->status);
+                if (gdb_ && gdb_->stepping() && gdb_->after_hypercall() == Gdb::Verdict::kill)
+                    return Gdb::killed_outcome();
                 continue;
             }
             if (e.kind == K::interrupted) continue;
+            if (e.kind == K::fault && !from_fault_stub())  // a guest's own `out` to the stubs' port
+                return diagnose(boot, RunOutcome::Kind::crashed,
+                                "guest crashed: I/O to the fault-report port 0x%x from guest code", e.port);
+            if (gdb_ && e.kind == K::fault) {  // a breakpoint or step resumes; a fault is shown first
+                auto v = gdb_->on_fault(e.arg);
+                if (v == Gdb::Verdict::resume) continue;
+                if (v == Gdb::Verdict::kill) return Gdb::killed_outcome();
+            }
             return diagnose_exit(boot, e, full);
         }
     }
@@ -265,8 +306,21 @@ private:
                                 (unsigned long long)r.rdi, (unsigned long long)r.rsi);
     }
 
+    // Whether a fault report comes from the monitor's stubs (supervisor code a CPL3 guest
+    // cannot run), not from a guest forging one with its own `out`.
+    bool from_fault_stub() {
+        kvm_regs r{};
+        if (::ioctl(vcpu_.get(), KVM_GET_REGS, &r) != 0) return false;
+        return r.rip >= x86::stubs_gpa && r.rip < x86::stubs_gpa + layout::page;
+    }
+
     RunOutcome diagnose_fault(const Boot& boot, const GuestMemory& full, uint64_t frame_gpa) {
-        auto f = full.read<x86::FaultFrame>(frame_gpa, "fault frame");
+        auto frame = full.try_span(frame_gpa, sizeof(x86::FaultFrame));
+        if (!frame)  // only a CPL0 guest (--kvm-cpl0) can get here with a bad frame
+            return RunOutcome::make(RunOutcome::Kind::crashed, "guest crashed: a fault report names a frame at 0x%llx, outside guest memory",
+                                    (unsigned long long)frame_gpa);
+        x86::FaultFrame f;
+        std::memcpy(&f, frame->data(), sizeof f);
         kvm_sregs s{};
         ::ioctl(vcpu_.get(), KVM_GET_SREGS, &s);
         return x86::describe_fault({f.vector, f.error_code, s.cr2, f.rip, f.rsp}, boot.image);
@@ -333,7 +387,10 @@ private:
         }
     }
 
+    std::optional<uint16_t> gdb_port_;
+    std::unique_ptr<kvm::GdbSession> gdb_;  // --gdb, once gdb has connected
     UniqueFd kvm_, vm_, vcpu_;
+    GuestAccessMap access_;
     Mapping mem_, run_map_;
     kvm_run* run_ = nullptr;
     uint32_t cpu_tss_limit_ = 0;
@@ -341,7 +398,7 @@ private:
 
 }  // namespace
 
-std::unique_ptr<Backend> make_kvm_backend() { return std::make_unique<KvmBackend>(); }
+std::unique_ptr<Backend> make_kvm_backend(const Options& options) { return std::make_unique<KvmBackend>(options); }
 
 bool kvm_available(std::string& why) {
     UniqueFd fd(::open("/dev/kvm", O_RDWR | O_CLOEXEC));

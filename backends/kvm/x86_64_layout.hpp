@@ -55,6 +55,9 @@ CpuSetup build_long_mode(const GuestMemory& mem, const GuestImage& img, uint64_t
 struct FaultFrame {
     uint64_t vector, error_code, rip, cs, rflags, rsp, ss;
 };
+// Below the frame the stub saves the two guest registers it overwrites to report it.
+inline constexpr uint64_t fault_saved_rax_offset = 16;  // at frame - 16
+inline constexpr uint64_t fault_saved_rdx_offset = 8;   // at frame - 8
 
 
 // Decodes a page-table entry's permission for tests and diagnoses: walks the tables the

@@ -13,6 +13,10 @@ struct ProcessState {
     RunContext* ctx = nullptr;
     uint64_t guest_low = 0, guest_end = 0;  // guest memory in this process
     bool contains(uint64_t addr) const { return addr >= guest_low && addr < guest_end; }
+    // True while the monitor runs (set-up, then each hypercall): a fault or a refused call
+    // then is the monitor's; otherwise it is the guest's, wherever its rip is (a guest may
+    // jump to 0, into the unmapped monitor-private range, or into the monitor's own code).
+    volatile bool in_monitor = true;
 };
 
 extern ProcessState state;

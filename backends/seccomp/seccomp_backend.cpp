@@ -2,18 +2,25 @@
 // at its linked addresses, behind a filter of a handful of system calls. Hypercalls are
 // plain function calls through ukmon_seccomp_gate.
 #include <sys/mman.h>
+#include <ucontext.h>
 
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 
 #include "backends/backend.hpp"
 #include "backends/seccomp/filter.hpp"
+#include "backends/seccomp/guest_stop.hpp"
 #include "backends/seccomp/process_state.hpp"
 #include "monitor/boot_setup.hpp"
 #include "monitor/error.hpp"
 #include "monitor/exit_actions.hpp"
+#include "monitor/exit_plan.hpp"
+#include "monitor/stats.hpp"
+#include "monitor/guest_access.hpp"
 #include "monitor/guest_layout.hpp"
 #include "monitor/policy_print.hpp"
+#include "monitor/timeout.hpp"
 
 extern "C" {
 void ukmon_seccomp_gate(uint64_t nr, uint64_t arg);
@@ -42,6 +49,13 @@ std::byte* map_guest_memory(uint64_t mem_size) {
         throw HostError("guest memory range is taken in this process", EEXIST);
     }
     return static_cast<std::byte*>(got);
+}
+
+// --timeout's diagnosis: the guest's rip, when the timer interrupted guest code.
+bool guest_rip(const void* uctx, void*, uint64_t& rip) {
+    note_timer_context(uctx);  // for --dumpcore (guest_stop.hpp)
+    rip = uint64_t(static_cast<const ucontext_t*>(uctx)->uc_mcontext.gregs[REG_RIP]);
+    return !state.in_monitor;
 }
 
 void protect(uint64_t from, uint64_t to, int prot) {
@@ -98,10 +112,15 @@ public:
         if (stack == MAP_FAILED) throw_errno("mmap of the dispatch stack");
         ukmon_seccomp_stack_top = reinterpret_cast<uint64_t>(stack) + dispatch_stack_size;
 
-        static RunContext ctx{mem, &boot.image, 1, {}, {}};
+        // Hypercalls get the guest's own rights: the monitor never faults on (or writes
+        // through) a page the guest may not write, such as its boot info or text.
+        static GuestAccessMap access = guest_access_map(boot.image, mem_size);
+        static RunContext ctx{mem.restricted_to(&access), &boot.image, 1, {}, {}};
         state = ProcessState{&boot, &ctx, layout::guest_visible_low, mem_size};
+        exit_plan::guest_ready("seccomp", mem, false, ctx, boot.image, mem_size, read_stop_now, nullptr);  // --stats/--dumpcore/--scrub
         auto program = compile_filter(boot.policy);
         install_signal_handlers();
+        timeout::arm(boot.options.timeout_seconds, boot.modules, boot.image, guest_rip, nullptr);
         reserve_heap();  // after this, nothing gives memory back or maps more
         if (boot.options.verbose)
             std::fprintf(stderr, "ukmon: seccomp: guest in-process at 0x%llx..0x%llx, filter of %zu system calls\n",
@@ -110,6 +129,8 @@ public:
         std::fflush(stdout);
         std::fflush(stderr);
         install_filter(program);  // privileges dropped last, right before the first guest instruction
+        state.in_monitor = false;
+        stats::mark_guest_start();
         ukmon_seccomp_enter(boot.image.entry, mem_size, boot_info);
     }
 };
@@ -128,13 +149,15 @@ std::unique_ptr<Backend> make_seccomp_backend() { return seccomp::make_seccomp_b
 extern "C" void ukmon_seccomp_dispatch(uint64_t nr, uint64_t arg) {
     using namespace ukmon;
     auto& s = seccomp::state;
+    s.in_monitor = true;
     try {
         s.boot->dispatcher.dispatch(*s.ctx, nr, arg);
     } catch (const GuestFault& f) {
-        conclude(RunOutcome::make(RunOutcome::Kind::crashed, "guest crashed: %s", f.what()), s.boot->modules);
+        seccomp::conclude_at_gate(RunOutcome::make(RunOutcome::Kind::crashed, "guest crashed: %s", f.what()), SIGABRT);
     } catch (const std::exception& e) {
         conclude(RunOutcome::make(RunOutcome::Kind::host_error, "monitor error in a hypercall: %s", e.what()),
                  s.boot->modules);
     }
-    if (s.ctx->halt) conclude(RunOutcome::halted(s.ctx->halt->status), s.boot->modules);
+    if (s.ctx->halt) seccomp::conclude_at_gate(RunOutcome::halted(s.ctx->halt->status), 0);
+    s.in_monitor = false;
 }

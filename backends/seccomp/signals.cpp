@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "backends/seccomp/guest_stop.hpp"
 #include "backends/seccomp/process_state.hpp"
 #include "monitor/error.hpp"
 #include "monitor/exit_actions.hpp"
@@ -29,7 +30,7 @@ RunOutcome refused_syscall(const siginfo_t* info, const greg_t* regs) {
     x86::format_symbol(sym, sizeof sym, rip, state.boot->image);
     bool native = info->si_arch == AUDIT_ARCH_X86_64 && info->si_syscall >= 0 && info->si_syscall < 0x40000000;
     const char* name = native ? syscall_name(info->si_syscall) : "non-x86_64 ABI call";
-    if (!state.contains(rip))
+    if (state.in_monitor)
         return RunOutcome::make(RunOutcome::Kind::host_error,
                                 "monitor bug: the monitor itself made system call %s (%d), which its filter refuses; rip=0x%llx",
                                 name, info->si_syscall, (unsigned long long)rip);
@@ -40,7 +41,7 @@ RunOutcome refused_syscall(const siginfo_t* info, const greg_t* regs) {
 
 RunOutcome fault(int sig, const siginfo_t* info, const greg_t* regs) {
     uint64_t rip = uint64_t(regs[REG_RIP]);
-    if (!state.contains(rip))
+    if (state.in_monitor)
         return RunOutcome::make(RunOutcome::Kind::host_error, "monitor crashed: signal %d (%s) at rip=0x%llx, address 0x%llx",
                                 sig, sigabbrev_np(sig) ? sigabbrev_np(sig) : "?", (unsigned long long)rip,
                                 (unsigned long long)reinterpret_cast<uintptr_t>(info->si_addr));
@@ -57,6 +58,7 @@ void on_signal(int sig, siginfo_t* info, void* uctx) {
     const greg_t* regs = static_cast<ucontext_t*>(uctx)->uc_mcontext.gregs;
     RunOutcome o = (sig == SIGSYS && info->si_code == SYS_SECCOMP) ? refused_syscall(info, regs)
                                                                    : fault(sig, info, regs);
+    o.stop = stop_from_signal(sig, *static_cast<ucontext_t*>(uctx));  // for --dumpcore
     conclude(o, state.boot->modules);
 }
 

@@ -5,8 +5,9 @@
  *
  * ukmon_seccomp_gate(nr, arg): the hypercall gate the boot info points at. The guest calls
  * it like a function; it moves to the monitor's own stack (the guest's may be small or
- * hostile), clears the direction flag as C expects, runs ukmon_seccomp_dispatch, and
- * returns on the guest's stack. */
+ * hostile), keeps the guest's stack pointer and callee-saved registers at the top of that
+ * stack (where a core file finds them: guest_stop.cpp), clears the direction flag as C
+ * expects, runs ukmon_seccomp_dispatch, and returns on the guest's stack. */
     .text
     .globl ukmon_seccomp_enter
     .type ukmon_seccomp_enter, @function
@@ -35,11 +36,17 @@ ukmon_seccomp_enter:
 ukmon_seccomp_gate:
     mov %rsp, %rax
     mov ukmon_seccomp_stack_top(%rip), %rsp
-    push %rax               /* the guest's stack pointer */
+    push %rax               /* top - 8: the guest's stack pointer */
+    push %rbx               /* top - 16 .. top - 56: its callee-saved registers */
+    push %rbp
+    push %r12
+    push %r13
+    push %r14
+    push %r15
     sub $8, %rsp            /* 16-byte alignment at the call */
     cld
     call ukmon_seccomp_dispatch
-    add $8, %rsp
+    add $56, %rsp           /* the copies (dispatch preserved the registers themselves) */
     pop %rsp
     ret
     .size ukmon_seccomp_gate, . - ukmon_seccomp_gate

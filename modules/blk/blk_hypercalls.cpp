@@ -27,11 +27,20 @@ void blkinfo(void* owner, RunContext& ctx, uint64_t gpa) {
 
 enum class Direction { read, write };
 
+// --stats: a request that moved data (the device exists: the call succeeded).
+void count(const BlkModule& m, uint64_t handle, uint64_t in, uint64_t out) {
+    const Device* d = m.device(handle);
+    ++d->requests;
+    d->bytes_in += in;
+    d->bytes_out += out;
+}
+
 uk_status blkio(const BlkModule& m, RunContext& ctx, const uk_hc_blkio& a, Direction dir) {
     const Device* d = m.device(a.handle);
     if (!d) return UK_EBADF;
     if (uk_status s = check_range(a.offset, a.len, d->capacity); s != UK_OK) return s;
-    auto data = ctx.mem.try_span(a.data, a.len);
+    // blkread fills the buffer: the guest must be allowed to write it (never its own text).
+    auto data = dir == Direction::read ? ctx.mem.try_writable_span(a.data, a.len) : ctx.mem.try_span(a.data, a.len);
     if (!data) return UK_EFAULT;
     if (dir == Direction::write) {
         if (d->read_only) return UK_EROFS;
@@ -43,12 +52,14 @@ uk_status blkio(const BlkModule& m, RunContext& ctx, const uk_hc_blkio& a, Direc
 void blkread(void* owner, RunContext& ctx, uint64_t gpa) {
     auto a = ctx.mem.read<uk_hc_blkio>(gpa, "blkread argument");
     a.ret = blkio(module_of(owner), ctx, a, Direction::read);
+    if (a.ret == UK_OK) count(module_of(owner), a.handle, a.len, 0);
     ctx.mem.write(gpa, a, "blkread argument");
 }
 
 void blkwrite(void* owner, RunContext& ctx, uint64_t gpa) {
     auto a = ctx.mem.read<uk_hc_blkio>(gpa, "blkwrite argument");
     a.ret = blkio(module_of(owner), ctx, a, Direction::write);
+    if (a.ret == UK_OK) count(module_of(owner), a.handle, 0, a.len);
     ctx.mem.write(gpa, a, "blkwrite argument");
 }
 

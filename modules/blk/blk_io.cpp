@@ -29,7 +29,7 @@ bool read_fully(int fd, std::byte* buf, uint64_t len, uint64_t offset) {
 
 bool write_fully(int fd, const std::byte* buf, uint64_t len, uint64_t offset) {
     while (len > 0) {
-        ssize_t n = ::pwrite(fd, buf, chunk(len), off_t(offset));
+        ssize_t n = ::pwrite(fd, buf, len < max_write_chunk ? len : max_write_chunk, off_t(offset));
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) return false;
         buf += n;

@@ -2,6 +2,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <bit>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -26,7 +27,16 @@ void BlkModule::add_syscall_rules(SyscallPolicy& policy) const {
         std::string which = "'" + d.name + "' (" + d.path + ")";
         policy.allow(__NR_pread64, {{0, fd}}, "blk", "blkread on " + which);
         if (d.read_only) continue;
-        policy.allow(__NR_pwrite64, {{0, fd}}, "blk", "blkwrite on " + which);
+        // Under seccomp the guest can make this call itself, with any offset: bound it. The
+        // offset stays below the power of two at or above the capacity and the length below
+        // 2 MiB (blk_io.cpp writes at most 1 MiB per call), so a raw pwrite64 cannot grow the
+        // file without limit (BPF compares arguments, it cannot add offset and length).
+        const uint64_t offset_limit = std::bit_ceil(d.capacity);
+        policy.allow(__NR_pwrite64,
+                     {{0, fd}, {2, 0, ~(2 * max_write_chunk - 1), "0 (length < 2 MiB)"},
+                      {3, 0, ~(offset_limit - 1), offset_limit == d.capacity ? "0 (offset < capacity)"
+                                                                            : "0 (offset < 2^k >= capacity)"}},
+                     "blk", "blkwrite on " + which);
         policy.allow(__NR_fsync, {{0, fd}}, "blk", "blkflush and the flush at exit on " + which);
     }
 }
@@ -43,6 +53,13 @@ bool BlkModule::on_exit() {
         ok = false;
     }
     return ok;
+}
+
+size_t BlkModule::device_counters(std::span<DeviceCounters> out) const {
+    size_t n = 0;
+    for (const Device& d : devices_)
+        if (d.attached && n < out.size()) out[n++] = {"blk", d.name.c_str(), d.requests, d.bytes_in, d.bytes_out};
+    return n;
 }
 
 namespace {

@@ -27,6 +27,8 @@ struct Device {
     UniqueFd fd;
     std::string name;        // as declared, for messages
     std::string path;        // as given on the command line
+    // --stats: requests that moved data, bytes read into the guest, bytes written from it.
+    mutable uint64_t requests = 0, bytes_in = 0, bytes_out = 0;
 };
 
 class BlkModule final : public Module {
@@ -39,6 +41,7 @@ public:
     void register_hypercalls(Dispatcher& d) override;
     void add_syscall_rules(SyscallPolicy& policy) const override;
     bool on_exit() override;
+    size_t device_counters(std::span<DeviceCounters> out) const override;
 
     // The attached device with this guest handle, or nullptr (unknown, or not a blk device).
     const Device* device(uint64_t handle) const {

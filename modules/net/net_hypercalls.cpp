@@ -37,16 +37,25 @@ uk_status write_one(const Nic& n, const RunContext& ctx, uint64_t data, uint64_t
     auto frame = ctx.mem.try_span(data, len);
     if (!frame) return UK_EFAULT;
     uk_status s = write_frame(n.fd.get(), *frame);
-    if (s == UK_OK) done = len;
+    if (s == UK_OK) {
+        done = len;
+        ++n.requests;  // --stats
+        n.bytes_out += len;
+    }
     return s;
 }
 
 uk_status read_one(const Nic& n, const RunContext& ctx, uint64_t data, uint64_t len, uint64_t& done) {
     done = 0;
     if (uk_status s = check_read_len(len); s != UK_OK) return s;
-    auto buf = ctx.mem.try_span(data, len);
+    auto buf = ctx.mem.try_writable_span(data, len);  // never the guest's read-only pages
     if (!buf) return UK_EFAULT;
-    return read_frame(n.fd.get(), *buf, done);
+    uk_status s = read_frame(n.fd.get(), *buf, done);
+    if (s == UK_OK) {
+        ++n.requests;  // --stats
+        n.bytes_in += done;
+    }
+    return s;
 }
 
 using FrameOp = uk_status (*)(const Nic&, const RunContext&, uint64_t data, uint64_t len, uint64_t& done);
@@ -65,7 +74,8 @@ void netio(void* owner, RunContext& ctx, uint64_t gpa) {
 uk_status check_batch(const Nic* n, const RunContext& ctx, const uk_hc_netv& a, std::span<std::byte>& vec) {
     if (!n) return UK_EBADF;
     if (uk_status s = check_batch_count(a.count); s != UK_OK) return s;
-    auto v = ctx.mem.try_span(a.frames, a.count * sizeof(uk_net_frame));  // count <= 256: no wrap
+    // Writable: each element's done_len is written back. count <= 256: no wrap.
+    auto v = ctx.mem.try_writable_span(a.frames, a.count * sizeof(uk_net_frame));
     if (!v) return UK_EFAULT;
     vec = *v;
     return UK_OK;

@@ -28,6 +28,13 @@ void NetModule::add_syscall_rules(SyscallPolicy& policy) const {
                  "poll: wait on exactly the " + std::to_string(poll_count_) + " TAP fd(s), no signal mask");
 }
 
+size_t NetModule::device_counters(std::span<DeviceCounters> out) const {
+    size_t n = 0;
+    for (const Nic& nic : nics_)
+        if (nic.attached && n < out.size()) out[n++] = {"net", nic.name.c_str(), nic.requests, nic.bytes_in, nic.bytes_out};
+    return n;
+}
+
 namespace {
 NetModule net_module;
 UKMON_REGISTER_MODULE(net_module);

@@ -28,6 +28,8 @@ struct Nic {
     UniqueFd fd;             // /dev/net/tun bound to the TAP: non-blocking, close-on-exec
     std::string name;        // as declared, for messages
     std::string tap;         // the interface name given on the command line
+    // --stats: frames moved, bytes received into the guest, bytes sent from it.
+    mutable uint64_t requests = 0, bytes_in = 0, bytes_out = 0;
 };
 
 class NetModule final : public Module {
@@ -39,6 +41,7 @@ public:
     void attach(std::span<const DeclaredDevice> declared, std::span<const DeviceOption> options) override;
     void register_hypercalls(Dispatcher& d) override;
     void add_syscall_rules(SyscallPolicy& policy) const override;
+    size_t device_counters(std::span<DeviceCounters> out) const override;
 
     // The attached NIC with this guest handle, or nullptr (unknown, or not a net device).
     const Nic* nic(uint64_t handle) const {

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <cctype>
 #include <set>
@@ -125,6 +126,10 @@ TEST_CASE("after the filter is installed, a traced hello makes only calls its fi
         return;
     }
     for_each_backend("strace after filter", [](const std::string& b) {
+        if (const char* s = std::getenv("UKMON_SANITIZE"); s && std::string(s) == "1" && b == "kvm") {
+            std::printf("SKIP: strace after filter on kvm: sanitizer builds install no self-lockdown filter\n");
+            return;
+        }
         std::set<std::string> allowed = filter_calls(example_exe("hello"), b);
         std::set<std::string> made = calls_after_filter(example_exe("hello"), b, {"--status=0"});
         CHECK(!made.empty());
