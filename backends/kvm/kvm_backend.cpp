@@ -16,6 +16,7 @@
 #include "backends/seccomp/filter.hpp"
 #include "backends/kvm/gdb_session.hpp"
 #include "backends/kvm/kvm_exit.hpp"
+#include "backends/kvm/kvm_uapi.hpp"
 #include "backends/kvm/kvm_guest_stop.hpp"
 #include "backends/kvm/x86_64_layout.hpp"
 #include "monitor/boot_setup.hpp"
@@ -34,26 +35,15 @@ namespace {
 
 using kvm::ExitEvent;
 
-// The 6.1 uapi header declares kvm_cpuid2's entries with __DECLARE_FLEX_ARRAY, which in
-// C++ adds an empty struct and moves them to offset 12. Use the kernel's layout: two u32 and
-// the entries at offset 8, with ioctl numbers that encode that 8-byte header.
-constexpr unsigned max_cpuid_entries = 256;
-struct CpuidBuffer {
-    uint32_t nent;
-    uint32_t padding;
-    kvm_cpuid_entry2 entries[max_cpuid_entries];
-};
-static_assert(offsetof(CpuidBuffer, entries) == 8);
-constexpr unsigned long get_supported_cpuid = _IOC(_IOC_READ | _IOC_WRITE, KVMIO, 0x05, 8);
-constexpr unsigned long set_cpuid2 = _IOC(_IOC_WRITE, KVMIO, 0x90, 8);
-// kvm_msrs has the same flexible-array problem.
-struct MsrBuffer {
-    uint32_t nmsrs;
-    uint32_t pad;
-    kvm_msr_entry entries[3];
-};
-constexpr unsigned long set_msrs = _IOC(_IOC_WRITE, KVMIO, 0x89, 8);
-constexpr uint32_t msr_star = 0xC0000081, msr_lstar = 0xC0000082, msr_sfmask = 0xC0000084;
+using kvm::CpuidBuffer;
+using kvm::MsrBuffer;
+using kvm::get_supported_cpuid;
+using kvm::max_cpuid_entries;
+using kvm::msr_lstar;
+using kvm::msr_sfmask;
+using kvm::msr_star;
+using kvm::set_cpuid2;
+using kvm::set_msrs;
 
 int xioctl(int fd, unsigned long req, const char* what, auto arg) {
     int r = ::ioctl(fd, req, arg);
@@ -84,18 +74,7 @@ bool vcpu_rip(const void*, void* vcpu_fd, uint64_t& rip) {
     return true;
 }
 
-kvm_segment segment(uint16_t sel, bool code, unsigned dpl) {
-    kvm_segment s{};
-    s.selector = sel;
-    s.limit = 0xFFFFFFFF;
-    s.type = code ? 11 : 3;
-    s.present = 1;
-    s.dpl = uint8_t(dpl);
-    s.s = 1;
-    s.l = code ? 1 : 0;
-    s.g = 1;
-    return s;
-}
+constexpr auto segment = kvm::long_mode_segment;
 
 class KvmBackend final : public Backend {
 public:

@@ -23,6 +23,7 @@
 #include <ctime>
 #include <memory>
 
+#include "backends/kvm/kvm_uapi.hpp"
 #include "backends/kvm/x86_64_layout.hpp"
 #include "monitor/boot_setup.hpp"
 #include "monitor/guest_image.hpp"
@@ -67,32 +68,14 @@ int xioctl(int fd, unsigned long req, const char* what, auto arg) {
     return r;
 }
 
-// kvm_cpuid2 / kvm_msrs with the kernel's layout (see backends/kvm/kvm_backend.cpp).
-constexpr unsigned max_cpuid_entries = 256;
-struct CpuidBuffer {
-    uint32_t nent, padding;
-    kvm_cpuid_entry2 entries[max_cpuid_entries];
-};
-constexpr unsigned long get_supported_cpuid = _IOC(_IOC_READ | _IOC_WRITE, KVMIO, 0x05, 8);
-constexpr unsigned long set_cpuid2 = _IOC(_IOC_WRITE, KVMIO, 0x90, 8);
-struct MsrBuffer {
-    uint32_t nmsrs, pad;
-    kvm_msr_entry entries[3];
-};
-constexpr unsigned long set_msrs = _IOC(_IOC_WRITE, KVMIO, 0x89, 8);
-
-kvm_segment segment(uint16_t sel, bool code, unsigned dpl) {
-    kvm_segment s{};
-    s.selector = sel;
-    s.limit = 0xFFFFFFFF;
-    s.type = code ? 11 : 3;
-    s.present = 1;
-    s.dpl = uint8_t(dpl);
-    s.s = 1;
-    s.l = code ? 1 : 0;
-    s.g = 1;
-    return s;
-}
+// kvm_cpuid2 / kvm_msrs with the kernel's layout, and the segments: the backend's own.
+using ukmon::kvm::CpuidBuffer;
+using ukmon::kvm::MsrBuffer;
+using ukmon::kvm::get_supported_cpuid;
+using ukmon::kvm::max_cpuid_entries;
+using ukmon::kvm::set_cpuid2;
+using ukmon::kvm::set_msrs;
+constexpr auto segment = ukmon::kvm::long_mode_segment;
 
 uint64_t now_ns() {
     timespec ts{};
