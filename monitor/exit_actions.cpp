@@ -1,4 +1,5 @@
 // conclude(): exit actions and the process exit code.
+#include "monitor/fd_io.hpp"
 #include "monitor/exit_actions.hpp"
 
 #include <unistd.h>
@@ -28,15 +29,6 @@ int exit_code_for(const RunOutcome& o) {
 
 namespace {
 
-void write_all(int fd, const char* s, size_t n) {
-    while (n > 0) {
-        ssize_t w = ::write(fd, s, n);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) return;
-        s += w;
-        n -= size_t(w);
-    }
-}
 
 }  // namespace
 

@@ -1,4 +1,5 @@
 // --stats, --dumpcore, --scrub (see exit_plan.hpp).
+#include "monitor/fd_io.hpp"
 #include "monitor/exit_plan.hpp"
 
 #include <fcntl.h>
@@ -53,25 +54,9 @@ void say(const char* fmt, auto... args) {
     char line[640];
     int n = std::snprintf(line, sizeof line, fmt, args...);
     if (n <= 0) return;
-    size_t len = size_t(n) < sizeof line ? size_t(n) : sizeof line - 1;
-    for (size_t done = 0; done < len;) {
-        ssize_t w = ::write(2, line + done, len - done);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) return;
-        done += size_t(w);
-    }
+    (void)write_all(2, line, size_t(n) < sizeof line ? size_t(n) : sizeof line - 1);
 }
 
-bool write_all(int fd, const char* p, size_t n) {
-    while (n > 0) {
-        ssize_t w = ::write(fd, p, n);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) return false;
-        p += w;
-        n -= size_t(w);
-    }
-    return true;
-}
 
 bool wants_core(const RunOutcome& o) {
     switch (o.kind) {

@@ -1,5 +1,6 @@
 // The --dumpcore supervisor (see supervisor.hpp): the parent's loop, the wire format, and
 // the child's side of a dump.
+#include "monitor/fd_io.hpp"
 #include "monitor/supervisor.hpp"
 
 #include <fcntl.h>
@@ -46,17 +47,6 @@ static_assert(sizeof(Answer) <= PIPE_BUF, "one atomic write");
 
 // ---- plain I/O that survives signals ------------------------------------------------------
 
-bool write_all(int fd, const void* data, size_t n) {
-    const char* p = static_cast<const char*>(data);
-    while (n > 0) {
-        ssize_t w = ::write(fd, p, n);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) return false;
-        p += w;
-        n -= size_t(w);
-    }
-    return true;
-}
 
 // 1: all n bytes; 0: end of file before the first byte; -1: error or end of file midway.
 int read_exact(int fd, void* data, size_t n) {
