@@ -16,6 +16,7 @@
 #include "backends/seccomp/filter.hpp"
 #include "backends/kvm/gdb_session.hpp"
 #include "backends/kvm/kvm_exit.hpp"
+#include "backends/kvm/kvm_cpu_state.hpp"
 #include "backends/kvm/kvm_uapi.hpp"
 #include "backends/kvm/kvm_guest_stop.hpp"
 #include "backends/kvm/x86_64_layout.hpp"
@@ -39,9 +40,6 @@ using kvm::CpuidBuffer;
 using kvm::MsrBuffer;
 using kvm::get_supported_cpuid;
 using kvm::max_cpuid_entries;
-using kvm::msr_lstar;
-using kvm::msr_sfmask;
-using kvm::msr_star;
 using kvm::set_cpuid2;
 using kvm::set_msrs;
 
@@ -73,8 +71,6 @@ bool vcpu_rip(const void*, void* vcpu_fd, uint64_t& rip) {
     rip = r.rip;
     return true;
 }
-
-constexpr auto segment = kvm::long_mode_segment;
 
 class KvmBackend final : public Backend {
 public:
@@ -188,38 +184,16 @@ private:
         auto cpuid = std::make_unique<CpuidBuffer>();
         cpuid->nent = max_cpuid_entries;
         xioctl(kvm_.get(), get_supported_cpuid, "KVM_GET_SUPPORTED_CPUID", cpuid.get());
-        for (unsigned i = 0; i < cpuid->nent && i < max_cpuid_entries; ++i) {
-            auto& e = cpuid->entries[i];
-            if (e.function == 1) e.ecx &= ~(1u << 5);           // VMX
-            if (e.function == 0x80000001) e.ecx &= ~(1u << 2);  // SVM
-        }
+        kvm::hide_nested_virtualization(*cpuid);
         xioctl(vcpu_.get(), set_cpuid2, "KVM_SET_CPUID2", cpuid.get());
     }
 
     void set_registers(const x86::CpuSetup& c, uint64_t entry, uint64_t boot_info) {
-        cpu_tss_limit_ = c.tss_limit;
         kvm_sregs s{};
         xioctl(vcpu_.get(), KVM_GET_SREGS, "KVM_GET_SREGS", &s);
-        s.cr0 = c.cr0;
-        s.cr3 = c.cr3;
-        s.cr4 = c.cr4;
-        s.efer = c.efer;
-        s.gdt.base = c.gdt_base;
-        s.gdt.limit = c.gdt_limit;
-        s.idt.base = c.idt_base;
-        s.idt.limit = c.idt_limit;
-        s.cs = segment(c.cs, true, c.cpl);
-        s.ss = s.ds = s.es = s.fs = s.gs = segment(c.ss, false, c.cpl);
-        s.tr = kvm_segment{};
-        s.tr.selector = x86::tss_sel;
-        s.tr.base = x86::tss_gpa;
-        s.tr.limit = cpu_tss_limit_;
-        s.tr.type = 11;
-        s.tr.present = 1;
-        s.ldt = kvm_segment{};
-        s.ldt.unusable = 1;
+        kvm::apply_cpu_setup(s, c);
         xioctl(vcpu_.get(), KVM_SET_SREGS, "KVM_SET_SREGS", &s);
-        MsrBuffer msrs{3, 0, {{msr_star, 0, c.star}, {msr_lstar, 0, c.lstar}, {msr_sfmask, 0, c.sfmask}}};
+        MsrBuffer msrs = kvm::syscall_msrs(c);
         if (xioctl(vcpu_.get(), set_msrs, "KVM_SET_MSRS", &msrs) != 3)
             throw HostError("KVM_SET_MSRS: not all MSRs were set", EINVAL);
         kvm_regs r{};
@@ -372,7 +346,6 @@ private:
     GuestAccessMap access_;
     Mapping mem_, run_map_;
     kvm_run* run_ = nullptr;
-    uint32_t cpu_tss_limit_ = 0;
 };
 
 }  // namespace

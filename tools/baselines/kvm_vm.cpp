@@ -23,6 +23,7 @@
 #include <ctime>
 #include <memory>
 
+#include "backends/kvm/kvm_cpu_state.hpp"
 #include "backends/kvm/kvm_uapi.hpp"
 #include "backends/kvm/x86_64_layout.hpp"
 #include "monitor/boot_setup.hpp"
@@ -68,14 +69,13 @@ int xioctl(int fd, unsigned long req, const char* what, auto arg) {
     return r;
 }
 
-// kvm_cpuid2 / kvm_msrs with the kernel's layout, and the segments: the backend's own.
+// kvm_cpuid2 / kvm_msrs with the kernel's layout: the backend's own.
 using ukmon::kvm::CpuidBuffer;
 using ukmon::kvm::MsrBuffer;
 using ukmon::kvm::get_supported_cpuid;
 using ukmon::kvm::max_cpuid_entries;
 using ukmon::kvm::set_cpuid2;
 using ukmon::kvm::set_msrs;
-constexpr auto segment = ukmon::kvm::long_mode_segment;
 
 uint64_t now_ns() {
     timespec ts{};
@@ -136,35 +136,14 @@ int main(int argc, char** argv) {
     auto cpuid = std::make_unique<CpuidBuffer>();
     cpuid->nent = max_cpuid_entries;
     xioctl(kvm, get_supported_cpuid, "KVM_GET_SUPPORTED_CPUID", cpuid.get());
-    for (unsigned i = 0; i < cpuid->nent && i < max_cpuid_entries; ++i) {
-        auto& e = cpuid->entries[i];
-        if (e.function == 1) e.ecx &= ~(1u << 5);
-        if (e.function == 0x80000001) e.ecx &= ~(1u << 2);
-    }
+    ukmon::kvm::hide_nested_virtualization(*cpuid);
     xioctl(vcpu, set_cpuid2, "KVM_SET_CPUID2", cpuid.get());
 
     kvm_sregs s{};
     xioctl(vcpu, KVM_GET_SREGS, "KVM_GET_SREGS", &s);
-    s.cr0 = c.cr0;
-    s.cr3 = c.cr3;
-    s.cr4 = c.cr4;
-    s.efer = c.efer;
-    s.gdt.base = c.gdt_base;
-    s.gdt.limit = c.gdt_limit;
-    s.idt.base = c.idt_base;
-    s.idt.limit = c.idt_limit;
-    s.cs = segment(c.cs, true, c.cpl);
-    s.ss = s.ds = s.es = s.fs = s.gs = segment(c.ss, false, c.cpl);
-    s.tr = kvm_segment{};
-    s.tr.selector = ukmon::x86::tss_sel;
-    s.tr.base = ukmon::x86::tss_gpa;
-    s.tr.limit = c.tss_limit;
-    s.tr.type = 11;
-    s.tr.present = 1;
-    s.ldt = kvm_segment{};
-    s.ldt.unusable = 1;
+    ukmon::kvm::apply_cpu_setup(s, c);
     xioctl(vcpu, KVM_SET_SREGS, "KVM_SET_SREGS", &s);
-    MsrBuffer msrs{3, 0, {{0xC0000081, 0, c.star}, {0xC0000082, 0, c.lstar}, {0xC0000084, 0, c.sfmask}}};
+    MsrBuffer msrs = ukmon::kvm::syscall_msrs(c);
     xioctl(vcpu, set_msrs, "KVM_SET_MSRS", &msrs);
     kvm_regs r{};
     r.rip = img.entry;
