@@ -26,22 +26,6 @@ namespace {
 
 using Lines = std::vector<std::string>;
 
-struct TempDir {
-    std::string path;
-    TempDir() {
-        char t[] = "/tmp/ukmon-exit-XXXXXX";
-        REQUIRE(::mkdtemp(t) != nullptr);
-        path = t;
-    }
-    ~TempDir() { fs::remove_all(path); }
-    std::string operator/(const std::string& name) const { return path + "/" + name; }
-    std::vector<std::string> files() const {
-        std::vector<std::string> names;
-        for (const auto& e : fs::directory_iterator(path)) names.push_back(e.path().filename());
-        return names;
-    }
-};
-
 std::string read_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     INFO("reading " << path);
@@ -51,13 +35,6 @@ std::string read_file(const std::string& path) {
 
 bool starts_with(const std::string& s, const std::string& p) { return s.rfind(p, 0) == 0; }
 bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
-
-void check_exit(const RunResult& r, int code) {
-    INFO(r.describe());
-    CHECK_FALSE(r.timed_out);
-    CHECK(r.exited);
-    CHECK(r.exit_code == code);
-}
 
 json_lite::Value parse_stats(const std::string& path) {
     std::string text = read_file(path);
@@ -96,7 +73,7 @@ RunResult gdb_batch(const std::vector<std::string>& commands, const std::vector<
 // The one core file in `dir`, whose name must be core.PROGRAM.PID.
 std::string the_core(const TempDir& dir, const std::string& program) {
     auto files = dir.files();
-    INFO("files in " << dir.path << ": " << files.size());
+    INFO("files in " << dir.path() << ": " << files.size());
     REQUIRE(files.size() == 1);
     CHECK(starts_with(files[0], "core." + program + "."));
     return dir / files[0];
@@ -157,7 +134,7 @@ TEST_CASE("--dumpcore: a bad-pointer crash leaves one core that gdb opens with t
     extract_guest(guest_exe("exit_crash"), work / "exit_crash.elf");
     for_each_backend("dumpcore backtrace", [&](const std::string& b) {
         TempDir cores;
-        RunResult r = run_on(guest_exe("exit_crash"), b, {"--dumpcore=" + cores.path});
+        RunResult r = run_on(guest_exe("exit_crash"), b, {"--dumpcore=" + cores.path()});
         check_exit(r, 255);
         std::string core = the_core(cores, "exit_crash");
         INFO(r.describe());
@@ -191,7 +168,7 @@ TEST_CASE("--dumpcore: the core's registers and memory are the guest's: gdb read
     extract_guest(guest_exe("exit_crash"), work / "exit_crash.elf");
     for_each_backend("dumpcore registers", [&](const std::string& b) {
         TempDir cores;
-        RunResult r = run_on(guest_exe("exit_crash"), b, {"--dumpcore=" + cores.path}, {"divide"});
+        RunResult r = run_on(guest_exe("exit_crash"), b, {"--dumpcore=" + cores.path()}, {"divide"});
         check_exit(r, 255);
         RunResult g = gdb_batch({"bt 1", "p/x $rip", "x/s secret"},
                                 {work / "exit_crash.elf", the_core(cores, "exit_crash")});
@@ -213,12 +190,12 @@ TEST_CASE("--dumpcore: the core's registers and memory are the guest's: gdb read
 TEST_CASE("--dumpcore: a clean halt writes no core (DIR stays empty); --dumpcore-on-halt writes one at uk_halt") {
     for_each_backend("dumpcore on halt", [&](const std::string& b) {
         TempDir cores;
-        RunResult r = run_on(guest_exe("exit_counts"), b, {"--dumpcore=" + cores.path});
+        RunResult r = run_on(guest_exe("exit_counts"), b, {"--dumpcore=" + cores.path()});
         check_exit(r, 4);
         CHECK(r.err == "");
         CHECK(cores.files().empty());
 
-        RunResult h = run_on(guest_exe("exit_counts"), b, {"--dumpcore=" + cores.path, "--dumpcore-on-halt"});
+        RunResult h = run_on(guest_exe("exit_counts"), b, {"--dumpcore=" + cores.path(), "--dumpcore-on-halt"});
         check_exit(h, 4);  // the guest's status still: the core was written
         std::string core = the_core(cores, "exit_counts");
         CHECK(h.err == "ukmon: guest core dumped to " + core + "\n");
@@ -246,7 +223,7 @@ TEST_CASE("--dumpcore: a crash inside a hypercall gives a core that starts at th
     extract_guest(guest_exe("bad_arg_struct"), work / "g.elf");
     for_each_backend("dumpcore in a hypercall", [&](const std::string& b) {
         TempDir cores;
-        RunResult r = run_on(guest_exe("bad_arg_struct"), b, {"--dumpcore=" + cores.path});
+        RunResult r = run_on(guest_exe("bad_arg_struct"), b, {"--dumpcore=" + cores.path()});
         check_exit(r, 255);
         RunResult g = gdb_batch({"bt"}, {work / "g.elf", the_core(cores, "bad_arg_struct")});
         INFO(g.describe());
@@ -267,7 +244,7 @@ TEST_CASE("--dumpcore: a system call (seccomp SIGSYS, kvm SYSCALL) and a kvm tri
     extract_guest(guest_exe("lidt"), work / "lidt.elf");
     for_each_backend("dumpcore system call", [&](const std::string& b) {
         TempDir cores;
-        RunResult r = run_on(guest_exe("forbidden_syscall"), b, {"--dumpcore=" + cores.path},
+        RunResult r = run_on(guest_exe("forbidden_syscall"), b, {"--dumpcore=" + cores.path()},
                              {"socket", cores / "marker"});
         check_exit(r, b == "seccomp" ? 254 : 255);
         RunResult g = gdb_batch({"bt"}, {work / "syscall.elf", the_core(cores, "forbidden_syscall")});
@@ -279,7 +256,7 @@ TEST_CASE("--dumpcore: a system call (seccomp SIGSYS, kvm SYSCALL) and a kvm tri
     });
     for_each_backend("dumpcore triple fault", [&](const std::string& b) {
         TempDir cores;
-        RunResult r = run_on(guest_exe("lidt"), b, {"--kvm-cpl0", "--dumpcore=" + cores.path});
+        RunResult r = run_on(guest_exe("lidt"), b, {"--kvm-cpl0", "--dumpcore=" + cores.path()});
         check_exit(r, 255);
         RunResult g = gdb_batch({"bt"}, {work / "lidt.elf", the_core(cores, "lidt")});
         INFO(g.describe());
@@ -301,7 +278,7 @@ TEST_CASE("--dumpcore with --timeout: a hung guest's core shows where it hung, i
                  {"sleep", "uk_poll ("}, {"spin", "spin_forever ()"}}) {
             CAPTURE(mode);
             TempDir cores;
-            RunResult r = run_on(guest_exe("exit_wait"), b, {"--timeout=1", "--dumpcore=" + cores.path}, {mode});
+            RunResult r = run_on(guest_exe("exit_wait"), b, {"--timeout=1", "--dumpcore=" + cores.path()}, {mode});
             check_exit(r, 251);
             RunResult g = gdb_batch({"bt"}, {work / "g.elf", the_core(cores, "exit_wait")});
             INFO(g.describe());
@@ -335,7 +312,7 @@ TEST_CASE("--dumpcore's supervisor passes a SIGTERM on: the process ends as it w
     for_each_backend("dumpcore SIGTERM", [&](const std::string& b) {
         const std::string script =
             "\"$0\" --backend=$1 \"$2\" & pid=$!; sleep 0.5; kill -TERM $pid; wait $pid; echo status=$?";
-        for (const std::string& flag : std::vector<std::string>{"--verbose", "--dumpcore=" + cores.path}) {
+        for (const std::string& flag : std::vector<std::string>{"--verbose", "--dumpcore=" + cores.path()}) {
             CAPTURE(flag);
             RunResult r = run({"sh", "-c", script, guest_exe("exit_wait"), b, flag});
             INFO(r.describe());
@@ -351,7 +328,7 @@ TEST_CASE("--dumpcore: when the supervisor is killed, the monitor it watches die
         const std::string script =
             "\"$0\" --backend=$1 --verbose --dumpcore=$2 & pid=$!; sleep 0.5; kill -KILL $pid; wait $pid; "
             "echo status=$?; sleep 0.3";
-        RunResult r = run({"sh", "-c", script, guest_exe("exit_wait"), b, cores.path});
+        RunResult r = run({"sh", "-c", script, guest_exe("exit_wait"), b, cores.path()});
         INFO(r.describe());
         CHECK(contains(r.out, "status=137"));
         auto at = r.err.find("the monitor runs as pid ");
@@ -418,7 +395,7 @@ TEST_CASE("--stats: the report parses and its counts match what exit_counts did 
 TEST_CASE("--stats on a crash: kind crashed, code 255, the diagnosis as reason, and the core's path") {
     for_each_backend("stats crash", [&](const std::string& b) {
         TempDir dir, cores;
-        RunResult r = run_on(guest_exe("exit_crash"), b, {"--stats=" + dir / "s.json", "--dumpcore=" + cores.path});
+        RunResult r = run_on(guest_exe("exit_crash"), b, {"--stats=" + dir / "s.json", "--dumpcore=" + cores.path()});
         check_exit(r, 255);
         auto s = parse_stats(dir / "s.json");
         const auto& e = s["exit"];
@@ -501,7 +478,7 @@ TEST_CASE("--scrub: output and exit code are unchanged; the report counts the pa
 TEST_CASE("--scrub runs after --dumpcore: the core still holds the guest's data") {
     for_each_backend("scrub and dumpcore", [&](const std::string& b) {
         TempDir cores;
-        RunResult r = run_on(guest_exe("exit_crash"), b, {"--scrub", "--dumpcore=" + cores.path});
+        RunResult r = run_on(guest_exe("exit_crash"), b, {"--scrub", "--dumpcore=" + cores.path()});
         check_exit(r, 255);
         CHECK(contains(read_file(the_core(cores, "exit_crash")), "SECRET!!SECRET!!"));
     });
@@ -513,7 +490,7 @@ TEST_CASE("--print-filter shows the exit actions' calls, each on its own fd, and
     for_each_backend("exit action rules", [&](const std::string& b) {
         TempDir dir;
         RunResult r = run_on(example_exe("hello"), b,
-                             {"--stats=" + dir / "s.json", "--dumpcore=" + dir.path, "--print-filter"});
+                             {"--stats=" + dir / "s.json", "--dumpcore=" + dir.path(), "--print-filter"});
         check_exit(r, 0);
         Lines rules;
         std::set<std::string> calls;

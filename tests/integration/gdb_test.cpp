@@ -143,13 +143,6 @@ void with_kvm_and_gdb(const std::string& test, const std::function<void()>& body
     }, {"kvm"});
 }
 
-// The monitor ended by itself with `code`.
-void check_exit(const RunResult& r, int code) {
-    INFO("monitor: " << r.describe());
-    CHECK(r.exited);
-    CHECK(r.exit_code == code);
-}
-
 }  // namespace
 
 TEST_CASE("gdb: a breakpoint on a guest function stops there, variables read, and the guest then completes") {

@@ -23,15 +23,6 @@ bool ends_with(const std::string& s, const std::string& suffix) {
     return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-// A monitor exit (not a signal, not our timeout kill) with this code.
-void check_exit(const RunResult& r, int code) {
-    INFO(r.describe());
-    CHECK_FALSE(r.timed_out);
-    CHECK_FALSE(r.signaled);
-    CHECK(r.exited);
-    CHECK(r.exit_code == code);
-}
-
 // A crash: exit 255 and a diagnosis whose first line is `first` (exactly), nothing else
 // ending up on stdout after the point of the crash.
 void check_crash(const RunResult& r, const std::string& first) {

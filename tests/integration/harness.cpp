@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <map>
 #include <sstream>
 
@@ -214,6 +215,31 @@ RunResult run_on(const std::string& exe, const std::string& backend, const std::
         argv.insert(argv.end(), guest_args.begin(), guest_args.end());
     }
     return run(argv, options);
+}
+
+void check_exit(const RunResult& r, int code) {
+    INFO(r.describe());
+    CHECK_FALSE(r.timed_out);
+    CHECK_FALSE(r.signaled);
+    CHECK(r.exited);
+    CHECK(r.exit_code == code);
+}
+
+TempDir::TempDir() {
+    char t[] = "/tmp/ukmon-test-XXXXXX";
+    REQUIRE(::mkdtemp(t) != nullptr);
+    path_ = t;
+}
+
+TempDir::~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+}
+
+std::vector<std::string> TempDir::files() const {
+    std::vector<std::string> names;
+    for (const auto& e : std::filesystem::directory_iterator(path_)) names.push_back(e.path().filename());
+    return names;
 }
 
 }  // namespace ukmon_test

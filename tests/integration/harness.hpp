@@ -44,6 +44,24 @@ std::string build_dir();
 std::string guest_exe(const std::string& name);
 std::string example_exe(const std::string& name);
 
+// A monitor exit with `code`: not a signal, not the harness's deadline kill.
+void check_exit(const RunResult& r, int code);
+
+// A fresh directory /tmp/ukmon-test-XXXXXX, removed with everything in it.
+class TempDir {
+public:
+    TempDir();
+    ~TempDir();
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    const std::string& path() const { return path_; }
+    std::string operator/(const std::string& name) const { return path_ + "/" + name; }
+    std::vector<std::string> files() const;  // names of the entries, in no order
+
+private:
+    std::string path_;
+};
+
 // ---- backends -------------------------------------------------------------------------------
 
 // THE list of backends every guest test runs on.

@@ -49,33 +49,6 @@ std::string first_err_line(const RunResult& r) {
     return e.empty() ? "" : e[0];
 }
 
-// An exit (not a signal, not the harness's deadline) with this code.
-void check_exit(const RunResult& r, int code) {
-    INFO(r.describe());
-    CHECK_FALSE(r.timed_out);
-    CHECK_FALSE(r.signaled);
-    CHECK(r.exited);
-    CHECK(r.exit_code == code);
-}
-
-class TempDir {
-public:
-    TempDir() {
-        char t[] = "/tmp/ukmon-hostile-XXXXXX";
-        REQUIRE(::mkdtemp(t) != nullptr);
-        path_ = t;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    std::string operator/(const std::string& name) const { return path_ + "/" + name; }
-    const std::string& path() const { return path_; }
-
-private:
-    std::string path_;
-};
-
 std::string slurp(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
