@@ -1,7 +1,7 @@
 // Default behaviour shared by backends.
 #include "backends/backend.hpp"
 
-#include "monitor/policy_print.hpp"
+#include "monitor/sandbox/policy_print.hpp"
 
 namespace ukmon {
 

@@ -13,7 +13,7 @@
 #include <cstring>
 #include <optional>
 
-#include "monitor/core_file.hpp"
+#include "monitor/coredump.hpp"
 #include "monitor/error.hpp"
 #include "monitor/exit_codes.hpp"
 #include "monitor/scrub.hpp"
@@ -41,7 +41,7 @@ struct Plan {
     std::optional<GuestMemory> ram;  // a copy of the backend's view
     bool monitor_writes_all = false;
     RunContext* ctx = nullptr;
-    core::Regions regions;
+    coredump::Regions regions;
     StopReader read_stop = nullptr;
     void* read_stop_arg = nullptr;
 };
@@ -101,7 +101,7 @@ stats::ScrubReport scrub_ram() {
     if (plan.monitor_writes_all) {
         if (auto all = ram.try_span(ram.low(), ram.end() - ram.low())) scrub::zero_pages(all->data(), all->size(), report);
     } else {
-        for (const core::Region& g : plan.regions.all()) {
+        for (const coredump::Region& g : plan.regions.all()) {
             if (!(g.flags & 2 /* PF_W */)) continue;  // read-only to the guest and to this process
             if (auto s = ram.try_span(g.start, g.end - g.start)) scrub::zero_pages(s->data(), s->size(), report);
         }
@@ -200,7 +200,7 @@ void guest_ready(const char* backend, const GuestMemory& ram, bool monitor_write
     plan.monitor_writes_all = monitor_writes_all;
     plan.ctx = &ctx;
     plan.mem_bytes = mem_size;
-    plan.regions = core::guest_regions(image, mem_size);
+    plan.regions = coredump::guest_regions(image, mem_size);
     ctx.time_hypercalls = plan.stats_fd >= 0;
     if (plan.channel) supervisor::send_regions(plan.channel, plan.regions.all());
 }

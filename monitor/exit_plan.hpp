@@ -14,7 +14,7 @@
 #include "monitor/module.hpp"
 #include "monitor/run_context.hpp"
 #include "monitor/run_outcome.hpp"
-#include "monitor/syscall_policy.hpp"
+#include "monitor/sandbox/syscall_policy.hpp"
 
 namespace ukmon::exit_plan {
 

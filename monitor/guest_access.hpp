@@ -39,7 +39,7 @@ private:
     size_t count_ = 0;
 };
 
-// The map for `img` in guest memory of `mem_size` bytes (monitor/guest_layout.hpp):
+// The map for `img` in guest memory of `mem_size` bytes (monitor/abi/ukmon/layout.hpp):
 //   boot area            read-only
 //   gate page            none (under kvm the guest may execute it; a hypercall may not name it)
 //   each PT_LOAD segment its pages: writable if PF_W, readable if PF_R or PF_W (as on x86)

@@ -10,7 +10,7 @@
 
 #include "backends/backend.hpp"
 #include "monitor/cli.hpp"
-#include "monitor/core_hypercalls.hpp"
+#include "monitor/abi/ukmon/hypercalls.hpp"
 #include "monitor/devices.hpp"
 #include "monitor/embedded_guest.hpp"
 #include "monitor/error.hpp"

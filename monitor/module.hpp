@@ -11,7 +11,7 @@
 #include "monitor/cli.hpp"
 #include "monitor/dispatcher.hpp"
 #include "monitor/guest_image.hpp"
-#include "monitor/syscall_policy.hpp"
+#include "monitor/sandbox/syscall_policy.hpp"
 
 namespace ukmon {
 

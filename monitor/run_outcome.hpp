@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <cstdio>
 
-#include "monitor/x86_64_regs.hpp"
+#include "arch/x86_64/registers.hpp"
 
 namespace ukmon {
 

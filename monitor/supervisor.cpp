@@ -19,7 +19,7 @@
 
 #include "monitor/error.hpp"
 #include "monitor/exit_codes.hpp"
-#include "monitor/guest_layout.hpp"
+#include "monitor/abi/ukmon/layout.hpp"
 #include "monitor/scrub.hpp"
 #include "monitor/unique_fd.hpp"
 
@@ -119,10 +119,10 @@ private:
     }
 
     bool on_regions(const Header& h) {
-        if (!regions_.empty() || h.len % sizeof(core::Region) != 0 || h.len > core::max_regions * sizeof(core::Region))
+        if (!regions_.empty() || h.len % sizeof(coredump::Region) != 0 || h.len > coredump::max_regions * sizeof(coredump::Region))
             return false;
-        std::vector<core::Region> regions(h.len / sizeof(core::Region));
-        if (read_exact(in_, regions.data(), h.len) != 1 || !core::valid_regions(regions)) return false;
+        std::vector<coredump::Region> regions(h.len / sizeof(coredump::Region));
+        if (read_exact(in_, regions.data(), h.len) != 1 || !coredump::valid_regions(regions)) return false;
         regions_ = std::move(regions);
         return true;
     }
@@ -134,7 +134,7 @@ private:
             answer(false, "a core was already written for this run");
             return true;
         }
-        layout_ = core::layout(regions_, stop, int(::getpid()), program_.c_str());
+        layout_ = coredump::layout(regions_, stop, int(::getpid()), program_.c_str());
         if (!create_file()) return true;
         if (::pwrite(core_fd_.get(), layout_.head.data(), layout_.head.size(), 0) != ssize_t(layout_.head.size()))
             fail_io("writing the header");
@@ -143,7 +143,7 @@ private:
 
     bool on_pages(const Header& h) {
         if (h.len == 0 || h.len > max_chunk || ((h.addr | h.len) & (layout::page - 1))) return false;
-        int i = core::region_of(regions_, h.addr, h.len);
+        int i = coredump::region_of(regions_, h.addr, h.len);
         if (i < 0) return false;
         buf_.resize(max_chunk);
         if (read_exact(in_, buf_.data(), h.len) != 1) return false;
@@ -222,8 +222,8 @@ private:
 
     int in_, out_, dir_fd_;
     std::string dir_, program_;
-    std::vector<core::Region> regions_;
-    core::Layout layout_;
+    std::vector<coredump::Region> regions_;
+    coredump::Layout layout_;
     UniqueFd core_fd_;
     std::string name_, path_;
     std::vector<std::byte> buf_;
@@ -296,14 +296,14 @@ Channel start(int dir_fd, const std::string& dir, const std::string& program) {
     return Channel{req[1], ans[0]};
 }
 
-void send_regions(const Channel& ch, std::span<const core::Region> regions) {
+void send_regions(const Channel& ch, std::span<const coredump::Region> regions) {
     Header h{wire_magic, msg_regions, 0, regions.size_bytes()};
     if (!write_all(ch.to_parent, &h, sizeof h) || !write_all(ch.to_parent, regions.data(), regions.size_bytes()))
         throw_errno("sending the guest's regions to the --dumpcore supervisor");
 }
 
 bool dump(const Channel& ch, const GuestStop& stop, const GuestMemory& mem,
-          std::span<const core::Region> regions, char* text, size_t text_size) {
+          std::span<const coredump::Region> regions, char* text, size_t text_size) {
     auto gone = [&] {
         std::snprintf(text, text_size, "the supervisor process is gone: %s", std::strerror(errno));
         return false;
@@ -315,7 +315,7 @@ bool dump(const Channel& ch, const GuestStop& stop, const GuestMemory& mem,
     };
     Header h{wire_magic, msg_stop, 0, sizeof stop};
     if (!write_all(ch.to_parent, &h, sizeof h) || !write_all(ch.to_parent, &stop, sizeof stop)) return gone();
-    for (const core::Region& g : regions) {
+    for (const coredump::Region& g : regions) {
         uint64_t run_at = 0, run_len = 0;
         for (uint64_t a = g.start; a < g.end; a += layout::page) {
             auto page = mem.try_span(a, layout::page);

@@ -9,7 +9,7 @@
 
 #include "monitor/error.hpp"
 #include "monitor/exit_actions.hpp"
-#include "monitor/x86_64_faults.hpp"
+#include "arch/x86_64/faults.hpp"
 
 namespace ukmon::timeout {
 namespace {

@@ -9,7 +9,7 @@
 #include "monitor/guest_image.hpp"
 #include "monitor/module.hpp"
 #include "monitor/run_outcome.hpp"
-#include "monitor/syscall_policy.hpp"
+#include "monitor/sandbox/syscall_policy.hpp"
 
 namespace ukmon::timeout {
 

@@ -9,17 +9,17 @@
 #include <cstring>
 
 #include "backends/backend.hpp"
-#include "backends/seccomp/filter.hpp"
+#include "monitor/sandbox/filter.hpp"
 #include "backends/seccomp/guest_stop.hpp"
 #include "backends/seccomp/process_state.hpp"
-#include "monitor/boot_setup.hpp"
+#include "monitor/abi/ukmon/boot_info.hpp"
 #include "monitor/error.hpp"
 #include "monitor/exit_actions.hpp"
 #include "monitor/exit_plan.hpp"
 #include "monitor/stats.hpp"
 #include "monitor/guest_access.hpp"
-#include "monitor/guest_layout.hpp"
-#include "monitor/policy_print.hpp"
+#include "monitor/abi/ukmon/layout.hpp"
+#include "monitor/sandbox/policy_print.hpp"
 #include "monitor/timeout.hpp"
 
 extern "C" {

@@ -12,8 +12,8 @@
 #include "backends/seccomp/process_state.hpp"
 #include "monitor/error.hpp"
 #include "monitor/exit_actions.hpp"
-#include "monitor/policy_print.hpp"
-#include "monitor/x86_64_faults.hpp"
+#include "monitor/sandbox/policy_print.hpp"
+#include "arch/x86_64/faults.hpp"
 
 #ifndef SYS_SECCOMP
 #define SYS_SECCOMP 1

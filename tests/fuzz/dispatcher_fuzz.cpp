@@ -29,11 +29,11 @@
 
 #include "modules/blk/blk_module.hpp"
 #include "modules/net/net_module.hpp"
-#include "monitor/core_hypercalls.hpp"
+#include "monitor/abi/ukmon/hypercalls.hpp"
 #include "monitor/dispatcher.hpp"
 #include "monitor/error.hpp"
 #include "monitor/guest_access.hpp"
-#include "monitor/guest_layout.hpp"
+#include "monitor/abi/ukmon/layout.hpp"
 #include "tests/fuzz/fuzz_target.hpp"
 
 namespace {

@@ -16,12 +16,12 @@
 
 #include <ukmon/abi.h>
 
-#include "backends/kvm/x86_64_layout.hpp"
-#include "monitor/boot_setup.hpp"
+#include "arch/x86_64/long_mode.hpp"
+#include "monitor/abi/ukmon/boot_info.hpp"
 #include "monitor/error.hpp"
 #include "monitor/guest_access.hpp"
 #include "monitor/guest_image.hpp"
-#include "monitor/guest_layout.hpp"
+#include "monitor/abi/ukmon/layout.hpp"
 #include "tests/fuzz/fuzz_target.hpp"
 
 namespace {

@@ -8,9 +8,9 @@
 
 #include <ukmon/abi.h>
 
-#include "monitor/boot_setup.hpp"
+#include "monitor/abi/ukmon/boot_info.hpp"
 #include "monitor/error.hpp"
-#include "monitor/guest_layout.hpp"
+#include "monitor/abi/ukmon/layout.hpp"
 #include "tests/unit/build_files.hpp"
 
 using namespace ukmon;

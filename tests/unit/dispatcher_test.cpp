@@ -13,11 +13,11 @@
 
 #include <ukmon/abi.h>
 
-#include "monitor/core_hypercalls.hpp"
+#include "monitor/abi/ukmon/hypercalls.hpp"
 #include "monitor/dispatcher.hpp"
 #include "monitor/error.hpp"
 #include "monitor/exit_codes.hpp"
-#include "monitor/guest_layout.hpp"
+#include "monitor/abi/ukmon/layout.hpp"
 #include "monitor/run_outcome.hpp"
 
 using namespace ukmon;

@@ -14,15 +14,15 @@
 
 #include <ukmon/abi.h>
 
-#include "backends/kvm/x86_64_layout.hpp"
-#include "monitor/boot_setup.hpp"
+#include "arch/x86_64/long_mode.hpp"
+#include "monitor/abi/ukmon/boot_info.hpp"
 #include "monitor/cli.hpp"
-#include "monitor/core_hypercalls.hpp"
+#include "monitor/abi/ukmon/hypercalls.hpp"
 #include "monitor/dispatcher.hpp"
 #include "monitor/error.hpp"
 #include "monitor/guest_access.hpp"
 #include "monitor/guest_image.hpp"
-#include "monitor/guest_layout.hpp"
+#include "monitor/abi/ukmon/layout.hpp"
 #include "tests/unit/build_files.hpp"
 
 using namespace ukmon;

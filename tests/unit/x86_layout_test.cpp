@@ -10,10 +10,10 @@
 #include <ukmon/abi.h>
 
 #include "backends/kvm/kvm_exit.hpp"
-#include "backends/kvm/x86_64_layout.hpp"
-#include "monitor/boot_setup.hpp"
-#include "monitor/guest_layout.hpp"
-#include "monitor/x86_64_faults.hpp"
+#include "arch/x86_64/long_mode.hpp"
+#include "monitor/abi/ukmon/boot_info.hpp"
+#include "monitor/abi/ukmon/layout.hpp"
+#include "arch/x86_64/faults.hpp"
 #include "tests/unit/build_files.hpp"
 
 using namespace ukmon;

@@ -23,10 +23,10 @@
 #include <ctime>
 #include <memory>
 
-#include "backends/kvm/kvm_cpu_state.hpp"
-#include "backends/kvm/kvm_uapi.hpp"
-#include "backends/kvm/x86_64_layout.hpp"
-#include "monitor/boot_setup.hpp"
+#include "arch/x86_64/kvm_cpu_state.hpp"
+#include "arch/x86_64/kvm_uapi.hpp"
+#include "arch/x86_64/long_mode.hpp"
+#include "monitor/abi/ukmon/boot_info.hpp"
 #include "monitor/guest_image.hpp"
 #include "monitor/guest_memory.hpp"
 

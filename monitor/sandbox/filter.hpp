@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <vector>
 
-#include "monitor/syscall_policy.hpp"
+#include "monitor/sandbox/syscall_policy.hpp"
 
 namespace ukmon::seccomp {
 

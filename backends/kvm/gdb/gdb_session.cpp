@@ -1,6 +1,6 @@
 // --gdb for the kvm backend: the TCP link, the vCPU as a gdb::Target, and the stub's IRET
 // done by the monitor (see gdb_session.hpp).
-#include "backends/kvm/gdb_session.hpp"
+#include "backends/kvm/gdb/gdb_session.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -15,7 +15,7 @@
 #include <cstring>
 #include <string>
 
-#include "backends/kvm/x86_64_layout.hpp"
+#include "arch/x86_64/long_mode.hpp"
 #include "monitor/error.hpp"
 
 namespace ukmon::kvm {

@@ -1,5 +1,5 @@
 // The --print-filter table.
-#include "monitor/policy_print.hpp"
+#include "monitor/sandbox/policy_print.hpp"
 
 namespace ukmon {
 

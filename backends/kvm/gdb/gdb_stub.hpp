@@ -10,8 +10,8 @@
 #include <string>
 #include <string_view>
 
-#include "backends/kvm/gdb_packet.hpp"
-#include "backends/kvm/gdb_registers.hpp"
+#include "backends/kvm/gdb/gdb_packet.hpp"
+#include "backends/kvm/gdb/gdb_registers.hpp"
 
 namespace ukmon::gdb {
 

@@ -1,7 +1,7 @@
 // Builds the long-mode structures in guest memory: identity-mapped page tables with the U/S
 // bit at every level for guest pages (PVM runs such a CPL3 guest natively), W^X and NX from
 // the ELF's segment flags, and a GDT/IDT/TSS whose fault stubs report to the monitor.
-#include "backends/kvm/x86_64_layout.hpp"
+#include "arch/x86_64/long_mode.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -10,7 +10,7 @@
 #include <ukmon/abi.h>
 
 #include "monitor/error.hpp"
-#include "monitor/guest_layout.hpp"
+#include "monitor/abi/ukmon/layout.hpp"
 
 extern "C" const unsigned char ukmon_gate_code[], ukmon_gate_code_end[];
 extern "C" const unsigned char ukmon_fault_stubs[], ukmon_fault_stubs_end[];

@@ -1,10 +1,10 @@
 // Describing x86_64 exceptions the same way for every backend.
-#include "monitor/x86_64_faults.hpp"
+#include "arch/x86_64/faults.hpp"
 
 #include <csignal>
 #include <cstdio>
 
-#include "monitor/x86_64_regs.hpp"
+#include "arch/x86_64/registers.hpp"
 
 namespace ukmon::x86 {
 

@@ -1,5 +1,5 @@
 // GDB remote protocol framing, escaping and hex (see gdb_packet.hpp).
-#include "backends/kvm/gdb_packet.hpp"
+#include "backends/kvm/gdb/gdb_packet.hpp"
 
 namespace ukmon::gdb {
 namespace {

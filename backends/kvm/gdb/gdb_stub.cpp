@@ -1,5 +1,5 @@
 // The GDB remote command set over a Channel and a Target (see gdb_stub.hpp).
-#include "backends/kvm/gdb_stub.hpp"
+#include "backends/kvm/gdb/gdb_stub.hpp"
 
 #include <cstdio>
 #include <cstring>

@@ -1,5 +1,5 @@
-// Guest core-file layout (see core_file.hpp).
-#include "monitor/core_file.hpp"
+// Guest core-file layout (see coredump.hpp).
+#include "monitor/coredump.hpp"
 
 #include <elf.h>
 #include <sys/procfs.h>
@@ -8,9 +8,9 @@
 #include <algorithm>
 #include <cstring>
 
-#include "monitor/guest_layout.hpp"
+#include "monitor/abi/ukmon/layout.hpp"
 
-namespace ukmon::core {
+namespace ukmon::coredump {
 namespace {
 
 void add(Regions& r, uint64_t start, uint64_t end, uint32_t flags) {
@@ -147,4 +147,4 @@ Layout layout(std::span<const Region> regions, const GuestStop& stop, int pid, c
     return out;
 }
 
-}  // namespace ukmon::core
+}  // namespace ukmon::coredump

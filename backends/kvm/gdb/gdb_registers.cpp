@@ -1,5 +1,5 @@
 // gdb's amd64 register file <-> KVM's kvm_regs/kvm_sregs/kvm_fpu (see gdb_registers.hpp).
-#include "backends/kvm/gdb_registers.hpp"
+#include "backends/kvm/gdb/gdb_registers.hpp"
 
 #include <cstring>
 

@@ -2,7 +2,7 @@
 #pragma once
 #include <cstdio>
 
-#include "monitor/syscall_policy.hpp"
+#include "monitor/sandbox/syscall_policy.hpp"
 
 namespace ukmon {
 void print_policy(std::FILE* out, const SyscallPolicy& policy, const char* backend);

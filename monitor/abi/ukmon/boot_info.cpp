@@ -1,5 +1,5 @@
 // Loading segments and writing the boot info, shared by both backends.
-#include "monitor/boot_setup.hpp"
+#include "monitor/abi/ukmon/boot_info.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -7,7 +7,7 @@
 #include <ukmon/abi.h>
 
 #include "monitor/error.hpp"
-#include "monitor/guest_layout.hpp"
+#include "monitor/abi/ukmon/layout.hpp"
 
 namespace ukmon {
 

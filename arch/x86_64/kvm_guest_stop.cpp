@@ -1,5 +1,5 @@
 // The guest's registers at the end of a kvm run (see kvm_guest_stop.hpp).
-#include "backends/kvm/kvm_guest_stop.hpp"
+#include "arch/x86_64/kvm_guest_stop.hpp"
 
 #include <sys/ioctl.h>
 
@@ -7,7 +7,7 @@
 #include <cstring>
 
 #include "backends/kvm/kvm_exit.hpp"
-#include "backends/kvm/x86_64_layout.hpp"
+#include "arch/x86_64/long_mode.hpp"
 
 namespace ukmon::kvm {
 namespace {

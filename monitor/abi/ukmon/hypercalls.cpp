@@ -1,5 +1,5 @@
 // Core hypercalls. Each copies its argument struct out by value, validates, acts, writes back.
-#include "monitor/core_hypercalls.hpp"
+#include "monitor/abi/ukmon/hypercalls.hpp"
 
 #include <unistd.h>
 

@@ -1,5 +1,5 @@
 // SyscallPolicy helpers.
-#include "monitor/syscall_policy.hpp"
+#include "monitor/sandbox/syscall_policy.hpp"
 
 #include <algorithm>
 

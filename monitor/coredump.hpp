@@ -10,9 +10,9 @@
 #include <vector>
 
 #include "monitor/guest_image.hpp"
-#include "monitor/x86_64_regs.hpp"
+#include "arch/x86_64/registers.hpp"
 
-namespace ukmon::core {
+namespace ukmon::coredump {
 
 struct Region {
     uint64_t start, end;  // guest addresses, page aligned, [start, end)
@@ -27,7 +27,7 @@ struct Regions {
     std::span<const Region> all() const { return {items.data(), count}; }
 };
 
-// The guest's memory as the guest sees it, the same on both backends (guest_layout.hpp):
+// The guest's memory as the guest sees it, the same on both backends (monitor/abi/ukmon/layout.hpp):
 // the boot area (R), each PT_LOAD segment's pages (its flags), the heap and the stack (RW).
 // Never the null page, the monitor-private area, the gate page, holes or the stack guard.
 Regions guest_regions(const GuestImage& img, uint64_t mem_size);
@@ -45,7 +45,7 @@ struct Layout {
     uint64_t size = 0;              // the whole file; bytes never written read as zero
 };
 
-// `pid` goes into NT_PRSTATUS (`program` is not stored: see core_file.cpp); `signal` 0 is a halt.
+// `pid` goes into NT_PRSTATUS (`program` is not stored: see coredump.cpp); `signal` 0 is a halt.
 Layout layout(std::span<const Region> regions, const GuestStop& stop, int pid, const char* program);
 
-}  // namespace ukmon::core
+}  // namespace ukmon::coredump

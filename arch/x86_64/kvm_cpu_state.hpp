@@ -4,8 +4,8 @@
 #pragma once
 #include <linux/kvm.h>
 
-#include "backends/kvm/kvm_uapi.hpp"
-#include "backends/kvm/x86_64_layout.hpp"
+#include "arch/x86_64/kvm_uapi.hpp"
+#include "arch/x86_64/long_mode.hpp"
 
 namespace ukmon::kvm {
 

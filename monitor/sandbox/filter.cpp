@@ -1,5 +1,5 @@
 // libseccomp translation of the policy table; export to memory through a memfd.
-#include "backends/seccomp/filter.hpp"
+#include "monitor/sandbox/filter.hpp"
 
 #include <linux/seccomp.h>
 #include <seccomp.h>
@@ -20,7 +20,7 @@
 
 #include "monitor/error.hpp"
 #include "monitor/exit_codes.hpp"
-#include "monitor/policy_print.hpp"
+#include "monitor/sandbox/policy_print.hpp"
 #include "monitor/unique_fd.hpp"
 
 namespace ukmon::seccomp {

@@ -12,10 +12,10 @@
 #include <cstdint>
 #include <memory>
 
-#include "backends/kvm/gdb_stub.hpp"
+#include "backends/kvm/gdb/gdb_stub.hpp"
 #include "monitor/guest_memory.hpp"
 #include "monitor/run_outcome.hpp"
-#include "monitor/syscall_policy.hpp"
+#include "monitor/sandbox/syscall_policy.hpp"
 #include "monitor/unique_fd.hpp"
 
 namespace ukmon::kvm {
