@@ -50,16 +50,12 @@ user_regs_struct to_user_regs(const x86::Registers& r) {
 
 }  // namespace
 
-Regions guest_regions(const GuestImage& img, uint64_t mem_size) {
+Regions guest_regions(const GuestRights& rights) {
     Regions r;
-    add(r, layout::boot_area, layout::boot_area_end, PF_R);
-    for (const Segment& s : img.segments) {
-        uint32_t flags = (s.readable || s.writable ? PF_R : 0) | (s.writable ? PF_W : 0) | (s.executable ? PF_X : 0);
-        if (flags & PF_R) add(r, s.vaddr & ~(layout::page - 1), layout::page_up(s.vaddr + s.memsz), flags);
+    for (const GuestRegion& g : rights.all()) {
+        if (g.kind == GuestRegion::Kind::gate || !(g.read || g.write)) continue;
+        add(r, g.start, g.end, PF_R | (g.write ? PF_W : 0) | (g.exec ? PF_X : 0));
     }
-    auto g = layout::regions(img.image_end, mem_size);
-    add(r, g.heap_start, g.heap_end, PF_R | PF_W);
-    add(r, g.stack_low, g.stack_top, PF_R | PF_W);
     return r;
 }
 

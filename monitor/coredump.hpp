@@ -9,7 +9,7 @@
 #include <span>
 #include <vector>
 
-#include "monitor/guest_image.hpp"
+#include "monitor/guest_rights.hpp"
 #include "arch/x86_64/registers.hpp"
 
 namespace ukmon::coredump {
@@ -27,10 +27,10 @@ struct Regions {
     std::span<const Region> all() const { return {items.data(), count}; }
 };
 
-// The guest's memory as the guest sees it, the same on both backends (monitor/abi/ukmon/layout.hpp):
-// the boot area (R), each PT_LOAD segment's pages (its flags), the heap and the stack (RW).
-// Never the null page, the monitor-private area, the gate page, holes or the stack guard.
-Regions guest_regions(const GuestImage& img, uint64_t mem_size);
+// The guest's memory as the guest sees it, the same on both backends: every region of its
+// rights that it may read (boot info, segments, heap, stack), with its flags. Never the gate,
+// the null page, the monitor-private area, holes or the stack guard.
+Regions guest_regions(const GuestRights& rights);
 
 // Whether regions received from elsewhere are well formed: 1..max_regions, each non-empty
 // and page aligned, ascending without overlap, below 4 GiB, flags within R|W|X.

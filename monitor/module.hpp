@@ -45,10 +45,11 @@ public:
     virtual void register_hypercalls(Dispatcher& d) = 0;
     // System calls its hypercall handlers and exit actions make, restricted to its fds.
     virtual void add_syscall_rules(SyscallPolicy& policy) const = 0;
-    // Exit action, on every ending (halt or crash): e.g. flush disks. Must not allocate.
+    // Its exit action, on every ending (halt, crash, deadline, host error): e.g. flush disks.
+    // Runs first in Run::conclude, inside the filter: must not allocate.
     // Returns false when something may be lost (it says what on stderr); a clean halt then
     // exits 253 instead of the guest's status, so the loss cannot go unnoticed.
-    virtual bool on_exit() { return true; }
+    virtual bool exit_action() { return true; }
     // Optional, for --stats: fills up to out.size() entries, one per attached device, and
     // returns how many. Runs in the exit path: must not allocate.
     virtual size_t device_counters(std::span<DeviceCounters> out) const {

@@ -13,9 +13,6 @@
 namespace ukmon::stats {
 namespace {
 
-uint64_t monitor_start = 0;
-uint64_t guest_start = 0;
-
 // Appends to a fixed buffer; remembers whether anything did not fit.
 class Writer {
 public:
@@ -158,10 +155,6 @@ uint64_t now_ns() {
     return uint64_t(ts.tv_sec) * 1000000000ull + uint64_t(ts.tv_nsec);
 }
 
-void mark_monitor_start() { monitor_start = now_ns(); }
-void mark_guest_start() { guest_start = now_ns(); }
-uint64_t monitor_start_ns() { return monitor_start; }
-uint64_t guest_start_ns() { return guest_start; }
 
 const char* kind_name(RunOutcome::Kind k) {
     switch (k) {

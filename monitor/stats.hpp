@@ -15,14 +15,15 @@ namespace ukmon::stats {
 // CLOCK_MONOTONIC in nanoseconds (the vDSO; the syscall fallback is in the core's rules).
 uint64_t now_ns();
 
-// Boot time is from mark_monitor_start() (the first statement of main) to
-// mark_guest_start() (the last statement before the first guest instruction: after the
-// filter is installed, right before the jump (seccomp) or the first KVM_RUN (kvm)). It leaves
-// out the kernel's exec and the C runtime's start-up before main, a few hundred microseconds.
-void mark_monitor_start();
-void mark_guest_start();
-uint64_t monitor_start_ns();
-uint64_t guest_start_ns();  // 0: the guest never started
+// When the run started and when its guest did (Run keeps them). Boot time runs from
+// monitor_start (the first statement of main) to guest_start (the last statement before the
+// first guest instruction: after the filter is installed, right before the jump (seccomp) or
+// the first KVM_RUN (kvm)). It leaves out the kernel's exec and the C runtime's start-up
+// before main, a few hundred microseconds.
+struct RunTimes {
+    uint64_t monitor_start_ns = 0;
+    uint64_t guest_start_ns = 0;  // 0: the guest never started
+};
 
 struct ScrubReport {
     bool done = false;

@@ -73,6 +73,7 @@ bool guest_stop(int vcpu_fd, const kvm_run& run, size_t run_size, const GuestMem
         case K::bad_gate_call:  // the gate runs on the guest's stack: the return address is on top
             if (!read_u64(full, r.rsp, g.rip)) g.rip = 0;
             g.rsp = r.rsp + 8;
+            stop.in_hypercall = e.kind == K::hypercall;
             if (!halted && signal == SIGSEGV) stop.signal = SIGABRT;  // refused by the monitor: an ABI violation
             break;
         case K::syscall_insn:

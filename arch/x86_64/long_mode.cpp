@@ -5,12 +5,12 @@
 
 #include <algorithm>
 #include <cstring>
+#include <stdexcept>
 #include <string>
 
 #include <ukmon/abi.h>
 
 #include "monitor/error.hpp"
-#include "monitor/abi/ukmon/layout.hpp"
 
 extern "C" const unsigned char ukmon_gate_code[], ukmon_gate_code_end[];
 extern "C" const unsigned char ukmon_fault_stubs[], ukmon_fault_stubs_end[];
@@ -24,7 +24,9 @@ constexpr uint64_t pte_present = 1ull << 0, pte_write = 1ull << 1, pte_user = 1u
                    pte_nx = 1ull << 63;
 constexpr uint64_t addr_mask = 0x000F'FFFF'FFFF'F000ull;
 constexpr uint64_t chunk = 2ull << 20;  // what one page-directory entry maps
-using layout::page;
+constexpr uint64_t page = page_size;
+constexpr uint64_t private_low = 0x1000;    // below: the null page, never mapped
+constexpr uint64_t private_end = 0xF0000;   // the structures above, supervisor-only
 constexpr unsigned first_open_port = syscall_port;
 // A 4-byte `out` needs the bits of all four ports it covers.
 constexpr unsigned last_open_port = hypercall_port_base + UK_HC_MAX - 1 + 3;
@@ -35,19 +37,12 @@ struct Perm {
     bool present = false, user = false, writable = false, executable = false;
 };
 
-// The permission of one 4 KiB page, from the layout and the ELF segments.
-Perm page_perm(uint64_t addr, const GuestImage& img, const layout::Regions& r) {
-    using namespace layout;
+// The permission of one 4 KiB page: the guest's rights, or the monitor's private structures.
+Perm page_perm(uint64_t addr, const GuestRights& rights) {
+    if (const GuestRegion* g = rights.at(addr)) return {g->read || g->write, true, g->write, g->exec};
     if (addr < private_low) return {};
     if (addr >= stubs_gpa && addr < stubs_gpa + page) return {true, false, false, true};
     if (addr < private_end) return {true, false, true, false};
-    if (addr < boot_area_end) return {true, true, false, false};
-    if (addr < image_base) return {true, true, false, true};  // the gate page
-    for (const Segment& s : img.segments)
-        if (addr + page > (s.vaddr & ~(page - 1)) && addr < s.vaddr + s.memsz)
-            return {true, true, s.writable, s.executable};
-    if (addr >= r.heap_start && addr < r.heap_end) return {true, true, true, false};
-    if (addr >= r.stack_low && addr < r.stack_top) return {true, true, true, false};
     return {};  // holes between segments and the stack guard page
 }
 
@@ -63,14 +58,14 @@ uint64_t leaf_bits(const Perm& p) {
 
 void put64(const GuestMemory& mem, uint64_t gpa, uint64_t v) { mem.write(gpa, v, "page table"); }
 
-// Chunks with mixed permissions get 4 KiB pages; the rest (heap) one 2 MiB page.
-bool needs_small_pages(uint64_t chunk_base, const GuestImage& img, const layout::Regions& r) {
-    return chunk_base < layout::page_up(img.image_end) + chunk ||  // low memory and the image
-           chunk_base + chunk > r.heap_end;                          // guard page and stack
+// A chunk inside one guest region (the heap, mostly) is one 2 MiB page; any other (low
+// memory, the image, the guard page and stack) gets 4 KiB pages.
+bool needs_small_pages(uint64_t chunk_base, const GuestRights& rights) {
+    const GuestRegion* g = rights.at(chunk_base);
+    return !g || g->end < chunk_base + chunk;
 }
 
-void build_page_tables(const GuestMemory& mem, const GuestImage& img, uint64_t mem_size) {
-    auto r = layout::regions(img.image_end, mem_size);
+void build_page_tables(const GuestMemory& mem, const GuestRights& rights, uint64_t mem_size) {
     const uint64_t table = pte_present | pte_write | pte_user | pte_accessed;
     put64(mem, pml4_gpa, pdpt_gpa | table);
     uint64_t gib = (mem_size + (1ull << 30) - 1) >> 30;
@@ -78,16 +73,16 @@ void build_page_tables(const GuestMemory& mem, const GuestImage& img, uint64_t m
     uint64_t next_pt = pt_pool_gpa;
     for (uint64_t base = 0; base < mem_size; base += chunk) {
         uint64_t pde_gpa = pd_gpa + (base / chunk) * 8;
-        if (!needs_small_pages(base, img, r)) {
-            put64(mem, pde_gpa, base | pte_large | leaf_bits({true, true, true, false}));
+        if (!needs_small_pages(base, rights)) {
+            put64(mem, pde_gpa, base | pte_large | leaf_bits(page_perm(base, rights)));
             continue;
         }
         if (next_pt >= pt_pool_end)
-            throw UsageError("guest image is too large for the kvm backend's page-table area (" +
-                             std::to_string(img.image_end >> 20) + " MiB)");
+            throw UsageError("guest image is too large for the kvm backend's page-table area (at " +
+                             std::to_string(base >> 20) + " MiB)");
         put64(mem, pde_gpa, next_pt | table);
         for (uint64_t i = 0; i < 512; ++i)
-            put64(mem, next_pt + 8 * i, leaf_bits(page_perm(base + i * page, img, r)) | (base + i * page));
+            put64(mem, next_pt + 8 * i, leaf_bits(page_perm(base + i * page, rights)) | (base + i * page));
         next_pt += page;
     }
 }
@@ -126,7 +121,7 @@ void build_gdt_tss(const GuestMemory& mem) {
     mem.write(tss_gpa, tss, "TSS");
 }
 
-void build_idt_and_stubs(const GuestMemory& mem) {
+void build_idt_and_stubs(const GuestMemory& mem, uint64_t gate_gpa) {
     size_t stubs_len = size_t(ukmon_fault_stubs_end - ukmon_fault_stubs);
     auto dst = mem.span(stubs_gpa, stubs_len, "fault stubs");
     std::memcpy(dst.data(), ukmon_fault_stubs, stubs_len);
@@ -139,16 +134,20 @@ void build_idt_and_stubs(const GuestMemory& mem) {
         mem.write(idt_gpa + 16 * v + 8, hi, "IDT");
     }
     size_t gate_len = size_t(ukmon_gate_code_end - ukmon_gate_code);
-    auto gate = mem.span(layout::gate_page, gate_len, "gate");
+    auto gate = mem.span(gate_gpa, gate_len, "gate");
     std::memcpy(gate.data(), ukmon_gate_code, gate_len);
 }
 
 }  // namespace
 
-CpuSetup build_long_mode(const GuestMemory& mem, const GuestImage& img, uint64_t mem_size, bool cpl0) {
-    build_page_tables(mem, img, mem_size);
+CpuSetup build_long_mode(const GuestMemory& mem, const GuestRights& rights, uint64_t mem_size, bool cpl0) {
+    uint64_t gate = 0;
+    for (const GuestRegion& g : rights.all())
+        if (g.kind == GuestRegion::Kind::gate) gate = g.start;
+    if (!gate) throw std::logic_error("x86_64: the guest's rights have no gate page");
+    build_page_tables(mem, rights, mem_size);
     build_gdt_tss(mem);
-    build_idt_and_stubs(mem);
+    build_idt_and_stubs(mem, gate);
     CpuSetup c{};
     c.cr0 = 0x80050033;  // PG, WP, NE, ET, MP, PE
     c.cr3 = pml4_gpa;
@@ -163,7 +162,7 @@ CpuSetup build_long_mode(const GuestMemory& mem, const GuestImage& img, uint64_t
     c.ss = cpl0 ? kernel_ds : user_ds;
     c.rflags = 0x2;  // IOPL 0: ports are opened by the TSS bitmap alone
     c.tss_limit = tss_size - 1;
-    c.lstar = layout::gate_page + uint64_t(ukmon_syscall_stub - ukmon_gate_code);
+    c.lstar = gate + uint64_t(ukmon_syscall_stub - ukmon_gate_code);
     c.star = uint64_t(kernel_cs) << 32;  // SYSCALL loads CS=0x08, SS=0x10
     c.sfmask = 0x4700;                   // clear TF, IF, DF, NT
     return c;

@@ -4,8 +4,8 @@
 #pragma once
 #include <cstdint>
 
-#include "monitor/guest_image.hpp"
 #include "monitor/guest_memory.hpp"
+#include "monitor/guest_rights.hpp"
 
 namespace ukmon::x86 {
 
@@ -14,6 +14,8 @@ inline constexpr uint16_t hypercall_port_base = 0x500;
 inline constexpr uint16_t exception_port = 0x4FF;  // eax = guest address of the fault frame
 inline constexpr uint16_t bad_gate_call_port = 0x4FE;  // gate saw a bad number or argument
 inline constexpr uint16_t syscall_port = 0x4FD;  // the guest executed SYSCALL; eax = number
+
+inline constexpr uint64_t page_size = 4096;
 
 // Selectors in our GDT.
 inline constexpr uint16_t kernel_cs = 0x08, kernel_ds = 0x10, user_ds = 0x1B, user_cs = 0x23,
@@ -47,9 +49,11 @@ struct CpuSetup {
     unsigned cpl;
 };
 
-// Writes page tables, GDT, IDT, TSS and stubs into `mem` (the full guest range [0, size)).
-// UsageError if the image needs more page tables than the private area holds.
-CpuSetup build_long_mode(const GuestMemory& mem, const GuestImage& img, uint64_t mem_size, bool cpl0);
+// Writes page tables, GDT, IDT, TSS, fault stubs and the gate (at the rights' gate region)
+// into `mem` (the full guest range [0, size)). Guest pages get exactly `rights`, with U/S
+// set; the monitor-private structures below 1 MiB are supervisor-only. UsageError if the
+// image needs more page tables than the private area holds.
+CpuSetup build_long_mode(const GuestMemory& mem, const GuestRights& rights, uint64_t mem_size, bool cpl0);
 
 // The layout of what the fault stub pushes (ascending addresses from eax).
 struct FaultFrame {

@@ -26,6 +26,7 @@ namespace ukmon {
 struct GuestStop {
     bool known = false;     // false: no registers (e.g. the monitor failed, not the guest)
     int signal = 0;         // SIGSEGV, SIGILL, SIGFPE, SIGSYS, SIGABRT (ABI violation); 0: halt
+    bool in_hypercall = false;  // stopped while the monitor served a hypercall
     x86::Registers regs{};  // for a stop inside a hypercall: as right after the gate returns
 };
 

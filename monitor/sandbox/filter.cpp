@@ -23,7 +23,7 @@
 #include "monitor/sandbox/policy_print.hpp"
 #include "monitor/unique_fd.hpp"
 
-namespace ukmon::seccomp {
+namespace ukmon::sandbox {
 namespace {
 
 struct CtxRelease {
@@ -78,15 +78,21 @@ void install_filter(const std::vector<sock_filter>& program) {
     if (::syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0) throw_errno("seccomp(SET_MODE_FILTER)");
 }
 
-}  // namespace ukmon::seccomp
+}  // namespace ukmon::sandbox
 
-namespace ukmon::seccomp {
+namespace ukmon::sandbox {
 
 void reserve_heap() {
     ::mallopt(M_TRIM_THRESHOLD, INT_MAX);
     ::mallopt(M_MMAP_MAX, 0);
     void* p = std::malloc(512 * 1024);
     std::free(p);
+    // The unwinder sets itself up on the first throw (pthread_once, which may wake a futex):
+    // do that here, so that the first exception after the filter makes no system call.
+    try {
+        throw 0;
+    } catch (int) {
+    }
 }
 
 namespace {
@@ -108,4 +114,4 @@ void install_monitor_sigsys_handler() {
     if (::sigaction(SIGSYS, &sa, nullptr) != 0) throw_errno("sigaction(SIGSYS)");
 }
 
-}  // namespace ukmon::seccomp
+}  // namespace ukmon::sandbox

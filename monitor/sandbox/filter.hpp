@@ -9,7 +9,7 @@
 
 #include "monitor/sandbox/syscall_policy.hpp"
 
-namespace ukmon::seccomp {
+namespace ukmon::sandbox {
 
 std::vector<sock_filter> compile_filter(const SyscallPolicy& policy);
 
@@ -21,11 +21,12 @@ void print_pfc(std::FILE* out, const SyscallPolicy& policy);
 void install_filter(const std::vector<sock_filter>& program);
 
 // After the filter, a GuestFault's exception object is the only allocation left; make sure
-// malloc serves it from memory it already has and never gives memory back (brk/munmap).
+// malloc serves it from memory it already has and never gives memory back (brk/munmap), and
+// that the unwinder has done its one-time set-up.
 void reserve_heap();
 
 // For a monitor that locks itself down (kvm): a refused call is a monitor bug; say which
 // call with write only, then exit 253.
 void install_monitor_sigsys_handler();
 
-}  // namespace ukmon::seccomp
+}  // namespace ukmon::sandbox

@@ -22,6 +22,7 @@
 #include "arch/x86_64/registers.hpp"
 #include "tests/integration/json_lite.hpp"
 #include "tests/unit/build_files.hpp"
+#include "tests/unit/ukmon_rights.hpp"
 
 using namespace ukmon;
 
@@ -30,7 +31,7 @@ namespace {
 struct Ctx {
     std::vector<std::byte> ram = std::vector<std::byte>(4 << 20);
     GuestMemory mem{ram.data(), 0, ram.size()};
-    RunContext ctx{mem, nullptr, 1, {}, {}};
+    RunContext ctx{mem, 1, {}, {}};
 };
 
 std::string format(const stats::Report& r, size_t size = 16384) {
@@ -133,7 +134,7 @@ TEST_CASE("stats: a buffer too small gives 0, never a cut-off report") {
 TEST_CASE("core regions: hello's boot area, segments, heap and stack, ascending; no private area, gate or guard") {
     GuestImage img = parse_guest_image(ukmon_test::read_build_file("examples/hello.elf"));
     const uint64_t mem = 64ull << 20;
-    coredump::Regions r = coredump::guest_regions(img, mem);
+    coredump::Regions r = coredump::guest_regions(ukmon_test::ukmon_rights(img, mem));
     auto all = r.all();
     REQUIRE(all.size() == 2 + img.segments.size() + 1);
     CHECK(coredump::valid_regions(all));

@@ -40,7 +40,6 @@ public:
     static void add_syscall_rules(SyscallPolicy& policy, int connection_fd, int vcpu_fd);
     void add_syscall_rules(SyscallPolicy& policy) const;
 
-    bool attached() const { return attached_; }
     bool stepping() const { return attached_ && stepping_; }
 
     // Break at entry: the vCPU is at the ELF entry point and has not run.

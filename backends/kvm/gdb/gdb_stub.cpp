@@ -33,7 +33,7 @@ bool parse_addr_len(std::string_view args, uint64_t& addr, uint64_t& len, std::s
 
 Stub::Stub(Channel& channel, Target& target) : channel_(channel), target_(target) {
     // Everything a session needs, allocated now: after the monitor's lockdown the heap must
-    // not grow (see seccomp::reserve_heap).
+    // not grow (see sandbox::reserve_heap).
     input_.reserve(4096);
     reply_.reserve(2 * max_packet);
     last_sent_.reserve(2 * max_packet + 8);

@@ -1,4 +1,4 @@
-// Loading segments and writing the boot info, shared by both backends.
+// The ukmon boot info (see boot_info.hpp).
 #include "monitor/abi/ukmon/boot_info.hpp"
 
 #include <algorithm>
@@ -16,15 +16,6 @@ void check_fits(const GuestImage& img, uint64_t mem_size) {
         throw UsageError("guest image ends at " + std::to_string(img.image_end >> 10) +
                          " KiB; with the 1 MiB stack it needs more than --mem=" +
                          std::to_string(mem_size >> 20) + "M");
-}
-
-void load_segments(const GuestMemory& mem, const GuestImage& img) {
-    for (const Segment& s : img.segments) {
-        auto dst = mem.span(s.vaddr, s.memsz, "segment");
-        auto src = img.bytes.subspan(s.file_offset, s.filesz);
-        std::copy(src.begin(), src.end(), dst.begin());
-        std::fill(dst.begin() + s.filesz, dst.end(), std::byte{0});
-    }
 }
 
 namespace {
@@ -53,7 +44,8 @@ private:
 
 }  // namespace
 
-uint64_t write_boot_info(const GuestMemory& mem, const GuestImage& img, const BootParams& p) {
+uint64_t write_boot_info(const GuestMemory& mem, const GuestImage& img, std::span<const DeviceDecl> devices,
+                         const BootEnv& p) {
     uk_boot_info bi{};
     bi.abi_version = UK_ABI_VERSION;
     bi.backend = p.backend;
@@ -63,11 +55,11 @@ uint64_t write_boot_info(const GuestMemory& mem, const GuestImage& img, const Bo
     bi.heap_end = r.heap_end;
     bi.tsc_hz = p.tsc_hz;
     bi.hypercall_gate = p.gate;
-    bi.device_count = uint32_t(img.devices.size());
-    for (size_t i = 0; i < img.devices.size(); ++i) {
-        bi.devices[i].type = img.devices[i].type;
+    bi.device_count = uint32_t(devices.size());
+    for (size_t i = 0; i < devices.size(); ++i) {
+        bi.devices[i].type = devices[i].type;
         bi.devices[i].handle = uint32_t(i);  // handle = position in the manifest
-        std::memcpy(bi.devices[i].name, img.devices[i].name.c_str(), img.devices[i].name.size() + 1);
+        std::memcpy(bi.devices[i].name, devices[i].name.c_str(), devices[i].name.size() + 1);
     }
 
     BootAreaWriter out(mem, layout::boot_area + sizeof(uk_boot_info), layout::boot_area_end);
