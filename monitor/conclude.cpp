@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 
 #include "arch/x86_64/faults.hpp"
 #include "monitor/deadline.hpp"
@@ -20,6 +21,7 @@ int exit_code_for(const RunOutcome& o) {
         case RunOutcome::Kind::crashed: return exit_code::crash;
         case RunOutcome::Kind::killed: return exit_code::killed;
         case RunOutcome::Kind::timeout: return exit_code::timeout;
+        case RunOutcome::Kind::stopped: return exit_code::stopped;
         case RunOutcome::Kind::host_error: return exit_code::host_error;
     }
     return exit_code::host_error;
@@ -51,6 +53,14 @@ void Run::on_deadline(const void* ucontext) {
                                     "guest timed out: still running after --timeout=%llu seconds%s",
                                     static_cast<unsigned long long>(options_.timeout_seconds), where);
     o.stop = stop;
+    conclude(o);
+}
+
+void Run::on_stop_signal(int sig) {
+    if (stage_ == Stage::concluding || stage_ == Stage::finishing) _exit(exit_code::stopped);  // the second: at once
+    RunOutcome o = RunOutcome::make(RunOutcome::Kind::stopped, "stopped by signal %d (SIG%s)", sig,
+                                    sigabbrev_np(sig) ? sigabbrev_np(sig) : "?");
+    backend_->read_stop(sig, nullptr, o.stop);
     conclude(o);
 }
 

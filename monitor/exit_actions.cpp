@@ -37,6 +37,7 @@ static bool wants_core(const RunOutcome& o, bool dump_on_halt) {
         case RunOutcome::Kind::crashed:
         case RunOutcome::Kind::killed:
         case RunOutcome::Kind::timeout: return true;
+        case RunOutcome::Kind::stopped: return false;
         case RunOutcome::Kind::halted: return dump_on_halt;
         case RunOutcome::Kind::host_error: return false;
     }

@@ -1,5 +1,6 @@
 // The baked executable's entry: one Run (monitor/run.hpp) drives the whole protocol; every
 // failure before the guest starts is one of three exceptions (monitor/error.hpp), caught here.
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -25,6 +26,7 @@ int main(int argc, char** argv) {
     using namespace ukmon;
     uint64_t start = stats::now_ns();  // boot time (--stats) counts from here
     sanitize_inherited_fds();  // first: nothing inherited beyond stdio reaches the guest's run
+    ::signal(SIGPIPE, SIG_IGN);  // a closed console fails the guest's puts; it does not kill us
     const char* prog = argc > 0 ? argv[0] : "ukmon";
     Run run(base_name(prog), linked_modules(), start);
     try {

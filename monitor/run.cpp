@@ -13,6 +13,7 @@
 #include "monitor/sandbox/filter.hpp"
 #include "monitor/sandbox/policy_print.hpp"
 #include "monitor/stats.hpp"
+#include "monitor/stop_signals.hpp"
 #include "monitor/version.hpp"
 
 namespace ukmon {
@@ -108,6 +109,7 @@ void Run::boot() {
     exit_actions_.attach(b, ram, b.monitor_writes_all_ram(), *ctx_, rights_);
     b.prepare(*this, rights_, entry);
     SyscallPolicy policy = build_policy();
+    stop_signals::install();
     deadline::arm(options_.timeout_seconds);
     lock_down(policy);
     stage_ = Stage::running;

@@ -57,6 +57,8 @@ public:
     [[noreturn]] void conclude(const RunOutcome& outcome);
     // SIGALRM of --timeout (monitor/deadline.cpp): `ucontext` is the handler's.
     [[noreturn]] void on_deadline(const void* ucontext);
+    // SIGTERM, SIGINT or SIGHUP (monitor/stop_signals.cpp); a second one ends at once.
+    [[noreturn]] void on_stop_signal(int signal);
 
 private:
     std::unique_ptr<Backend> choose_backend();

@@ -8,7 +8,7 @@
 namespace ukmon {
 
 struct RunOutcome {
-    enum class Kind { halted, crashed, killed, host_error, timeout } kind = Kind::halted;
+    enum class Kind { halted, crashed, killed, host_error, timeout, stopped } kind = Kind::halted;
     uint64_t status = 0;      // halted: the guest's status
     char diagnosis[640] = {}; // one or more lines for stderr, empty for a clean halt
     GuestStop stop{};         // the guest's registers where it stopped (for --dumpcore), if known

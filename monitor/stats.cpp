@@ -163,6 +163,7 @@ const char* kind_name(RunOutcome::Kind k) {
         case RunOutcome::Kind::killed: return "killed";
         case RunOutcome::Kind::host_error: return "host_error";
         case RunOutcome::Kind::timeout: return "timeout";
+        case RunOutcome::Kind::stopped: return "stopped";
     }
     return "unknown";
 }

@@ -50,7 +50,8 @@ struct Report {
 // it does not fit (the caller's buffer is sized so that it always does).
 size_t format_json(char* buf, size_t size, const Report& r);
 
-// The outcome kind as the report names it: "halted", "crashed", "killed", "timeout", "host_error".
+// The outcome kind as the report names it: "halted", "crashed", "killed", "timeout", "stopped",
+// "host_error".
 const char* kind_name(RunOutcome::Kind k);
 
 }  // namespace ukmon::stats

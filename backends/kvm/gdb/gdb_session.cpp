@@ -295,7 +295,8 @@ void GdbSession::on_end(const RunOutcome& o) {
             stub_->report_signal_exit(last_signal_ && last_signal_ != gdb::sig_trap ? last_signal_ : gdb::sig_segv);
             break;
         case K::killed:
-        case K::timeout: stub_->report_signal_exit(gdb::sig_kill); break;
+        case K::timeout:
+        case K::stopped: stub_->report_signal_exit(gdb::sig_kill); break;
         case K::host_error: stub_->report_signal_exit(gdb::sig_abrt); break;
     }
 }
