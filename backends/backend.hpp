@@ -32,8 +32,9 @@ public:
     virtual bool filter_is_the_boundary() const = 0;
 
     // 1. Guest memory of `mem_size` bytes, at least the range `rights` covers; returns the
-    //    monitor's unrestricted view of it.
-    virtual GuestMemory map_memory(uint64_t mem_size, const GuestRights& rights) = 0;
+    //    monitor's unrestricted view of it. `shared`: a process forked later (a guardian)
+    //    must see the guest's memory (for a core file or the scrub).
+    virtual GuestMemory map_memory(uint64_t mem_size, const GuestRights& rights, bool shared) = 0;
     // Whether the monitor may write every byte of that view (kvm: its own read-write
     // mapping) or only what the guest may write (seccomp: the guest's protections apply).
     virtual bool monitor_writes_all_ram() const = 0;

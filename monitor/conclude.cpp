@@ -81,6 +81,10 @@ void Run::finish(const RunOutcome& o) {
     if (n > 0) write_all(2, line, std::min<size_t>(size_t(n), sizeof line - 1));
     int code = exit_code_for(o);
     if (!flushed && o.kind == RunOutcome::Kind::halted) code = exit_code::host_error;
+    if (guarded_) {  // the guardian does the rest, from outside this process
+        write_guest_process_report(*report_, o, code, times_.guest_start_ns, *ctx_, modules_);
+        _exit(code);
+    }
     code = exit_actions_.run(o, modules_, code, times_);
     _exit(code);
 }

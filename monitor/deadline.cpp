@@ -22,7 +22,7 @@ void add_syscall_rules(SyscallPolicy& policy, uint64_t seconds) {
     policy.allow(__NR_alarm, {{0, 0}}, "core", "--timeout: the exit path cancels the timer (alarm(0)) first");
 }
 
-void arm(uint64_t seconds) {
+void arm(uint64_t seconds, bool timer) {
     if (seconds == 0) return;
     struct sigaction sa{};
     sa.sa_sigaction = on_alarm;
@@ -33,6 +33,7 @@ void arm(uint64_t seconds) {
     sigemptyset(&alarm_only);
     sigaddset(&alarm_only, SIGALRM);
     if (::sigprocmask(SIG_UNBLOCK, &alarm_only, nullptr) != 0) throw_errno("sigprocmask for --timeout");
+    if (!timer) return;
     armed = true;
     // alarm(2) counts whole seconds of wall clock; 'seconds' fits (cli.cpp caps it at 2^32-1).
     ::syscall(SYS_alarm, static_cast<unsigned>(seconds));

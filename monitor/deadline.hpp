@@ -11,8 +11,10 @@ namespace ukmon::deadline {
 
 // alarm(0), which Run::conclude needs when a deadline is armed.
 void add_syscall_rules(SyscallPolicy& policy, uint64_t seconds);
-// After the backend's own signal set-up (its alternate stack) and before the filter.
-void arm(uint64_t seconds);
+// After the backend's own signal set-up (its alternate stack) and before the filter: the
+// handler, and the timer unless `timer` is false (a guardian keeps the time and sends the
+// SIGALRM itself: monitor/guardian.hpp).
+void arm(uint64_t seconds, bool timer);
 // Cancels a timer not yet fired (nothing if none was armed).
 void disarm();
 

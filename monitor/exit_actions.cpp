@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "backends/backend.hpp"
+#include "monitor/coredump_file.hpp"
 #include "monitor/error.hpp"
 #include "monitor/exit_codes.hpp"
 #include "monitor/fd_io.hpp"
@@ -46,25 +47,35 @@ static bool wants_core(const RunOutcome& o, bool dump_on_halt) {
 
 // The core, if this ending calls for one. Returns false when a requested core is missing.
 bool ExitActions::dump_core(const RunOutcome& o, char* path, size_t path_size) {
-    if (!channel_) return true;
+    if (!channel_ && dumpcore_dir_fd_ < 0) return true;
     if (o.kind == RunOutcome::Kind::host_error) {
         say("ukmon: dumpcore: no core: the run ended with a monitor or host error, not a guest crash\n");
         return true;
     }
     if (!wants_core(o, dump_on_halt_)) return true;
     GuestStop stop = o.stop;
-    if (!stop.known && backend_)  // a timeout: ask the backend where the guest is
+    if (!stop.known && backend_ && channel_)  // a timeout: ask the backend where the guest is
         backend_->read_stop(o.kind == RunOutcome::Kind::timeout ? SIGALRM : SIGKILL, nullptr, stop);
     if (!ram_ || !stop.known) {
         say("ukmon: dumpcore: no core: the guest's registers at the end of the run are not known\n");
         return false;
     }
-    char text[512];
-    if (!supervisor::dump(channel_, stop, *ram_, regions_.all(), text, sizeof text)) {
-        say("ukmon: dumpcore: no core: %s\n", text);
-        return false;
+    if (channel_) {  // this process is filtered: the supervisor writes the file
+        char text[512];
+        if (!supervisor::dump(channel_, stop, *ram_, regions_.all(), text, sizeof text)) {
+            say("ukmon: dumpcore: no core: %s\n", text);
+            return false;
+        }
+        std::snprintf(path, path_size, "%s", text);
+    } else {  // the guardian, outside any filter: memory shared with the guest's process
+        std::string text;
+        if (!coredump::write_file(dumpcore_dir_fd_, dumpcore_dir_, program_, int(::getpid()), stop, regions_.all(),
+                                  *ram_, text)) {
+            say("ukmon: dumpcore: no core: %s\n", text.c_str());
+            return false;
+        }
+        std::snprintf(path, path_size, "%s", text.c_str());
     }
-    std::snprintf(path, path_size, "%s", text);
     say("ukmon: guest core dumped to %s\n", path);
     return true;
 }
@@ -88,13 +99,9 @@ stats::ScrubReport ExitActions::scrub_ram() {
     return report;
 }
 
-bool ExitActions::write_stats(const RunOutcome& o, std::span<Module* const> modules, int code,
-                              const char* core_path, const stats::ScrubReport& scrub, const stats::RunTimes& times,
-                              const char* kind) {
+bool ExitActions::write_stats(const RunOutcome& o, const Figures& figures, int code, const char* core_path,
+                              const stats::ScrubReport& scrub, const stats::RunTimes& times, const char* kind) {
     if (stats_fd_ < 0) return true;
-    DeviceCounters devices[UK_MAX_DEVICES];
-    size_t n = 0;
-    for (Module* m : modules) n += m->device_counters(std::span<DeviceCounters>(devices + n, UK_MAX_DEVICES - n));
     stats::Report r;
     r.program = program_.c_str();
     r.backend = backend_ ? backend_->name() : "";
@@ -102,11 +109,12 @@ bool ExitActions::write_stats(const RunOutcome& o, std::span<Module* const> modu
     r.outcome = &o;
     r.kind = kind;
     r.exit_code = code;
-    r.ctx = ctx_;
+    r.ctx = figures.ctx;
+    r.figures_from = figures.source;
     r.monitor_start_ns = times.monitor_start_ns;
     r.guest_start_ns = times.guest_start_ns;
     r.end_ns = stats::now_ns();
-    r.devices = std::span<const DeviceCounters>(devices, n);
+    r.devices = figures.devices;
     r.core_path = core_path && *core_path ? core_path : nullptr;
     r.scrub = scrub;
     size_t len = stats::format_json(report_buf, sizeof report_buf, r);
@@ -118,7 +126,7 @@ bool ExitActions::write_stats(const RunOutcome& o, std::span<Module* const> modu
     return true;
 }
 
-void ExitActions::acquire(const Options& o, const std::string& program, bool dry_run) {
+void ExitActions::acquire(const Options& o, const std::string& program, bool dry_run, bool guardian) {
     dry_run_ = dry_run;
     verbose_ = o.verbose;
     scrub_ = o.scrub;
@@ -142,6 +150,11 @@ void ExitActions::acquire(const Options& o, const std::string& program, bool dry
             ::close(dir);
             throw UsageError("--dumpcore=" + o.dumpcore_dir + ": cannot create files in it: " + std::strerror(e));
         }
+        dumpcore_dir_ = o.dumpcore_dir;
+        if (guardian) {  // the guardian writes the core itself, from outside the filter
+            dumpcore_dir_fd_ = dir;
+            return;
+        }
         pid_t supervisor_pid = ::getpid();
         channel_ = supervisor::start(dir, o.dumpcore_dir, program);
         ::close(dir);  // the supervisor has its own copy; the monitor never writes the directory
@@ -152,6 +165,7 @@ void ExitActions::acquire(const Options& o, const std::string& program, bool dry
 }
 
 void ExitActions::add_syscall_rules(SyscallPolicy& p) const {
+    if (handed_over_) return;  // the guardian's files: nothing for this process
     const char* owner = "exit actions";
     if (!stats_path_.empty())
         p.allow(__NR_write, {{0, uint64_t(stats_fd_), ~0ull, "stats fd"}}, owner,
@@ -176,13 +190,27 @@ void ExitActions::attach(const Backend& backend, const GuestMemory& ram, bool mo
     if (channel_) supervisor::send_regions(channel_, regions_.all());
 }
 
+void ExitActions::hand_over() {
+    if (stats_fd_ >= 0) ::close(stats_fd_);
+    if (dumpcore_dir_fd_ >= 0) ::close(dumpcore_dir_fd_);
+    stats_fd_ = dumpcore_dir_fd_ = -1;
+    handed_over_ = true;
+}
+
 int ExitActions::run(const RunOutcome& o, std::span<Module* const> modules, int code, const stats::RunTimes& times) {
+    DeviceCounters devices[UK_MAX_DEVICES];
+    size_t n = 0;
+    for (Module* m : modules) n += m->device_counters(std::span<DeviceCounters>(devices + n, UK_MAX_DEVICES - n));
+    return run(o, Figures{ctx_, std::span<const DeviceCounters>(devices, n), "monitor"}, code, times);
+}
+
+int ExitActions::run(const RunOutcome& o, const Figures& figures, int code, const stats::RunTimes& times) {
     bool ok = true;
     char core_path[512] = "";
     ok &= dump_core(o, core_path, sizeof core_path);
     stats::ScrubReport scrubbed = scrub_ram();
     if (!ok && o.kind == RunOutcome::Kind::halted) code = exit_code::host_error;
-    if (!write_stats(o, modules, code, core_path, scrubbed, times) && o.kind == RunOutcome::Kind::halted)
+    if (!write_stats(o, figures, code, core_path, scrubbed, times) && o.kind == RunOutcome::Kind::halted)
         code = exit_code::host_error;
     return code;
 }
@@ -191,7 +219,7 @@ int ExitActions::run_early(const char* kind, int code, const char* message, cons
     if (stats_fd_ < 0) return code;
     static RunOutcome o;  // static: no large object on a stack that may be small
     o = RunOutcome::make(RunOutcome::Kind::host_error, "%s", message);
-    write_stats(o, {}, code, nullptr, stats::ScrubReport{}, times, kind);
+    write_stats(o, Figures{}, code, nullptr, stats::ScrubReport{}, times, kind);
     return code;
 }
 

@@ -50,6 +50,9 @@ public:
     // Returns false when something may be lost (it says what on stderr); a clean halt then
     // exits 253 instead of the guest's status, so the loss cannot go unnoticed.
     virtual bool exit_action() { return true; }
+    // Files that must be flushed once the guest is gone, however it ended: a guardian
+    // (monitor/guardian.hpp) fsyncs them from outside the filter. Writable disks, say.
+    virtual void files_to_sync(std::vector<int>& fds) const { (void)fds; }
     // Optional, for --stats: fills up to out.size() entries, one per attached device, and
     // returns how many. Runs in the exit path: must not allocate.
     virtual size_t device_counters(std::span<DeviceCounters> out) const {

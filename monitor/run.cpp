@@ -10,6 +10,7 @@
 #include "monitor/devices.hpp"
 #include "monitor/error.hpp"
 #include "monitor/exit_codes.hpp"
+#include "monitor/guardian.hpp"
 #include "monitor/sandbox/filter.hpp"
 #include "monitor/sandbox/policy_print.hpp"
 #include "monitor/stats.hpp"
@@ -48,14 +49,19 @@ int Run::execute(std::span<const std::string_view> args, std::span<const std::by
         std::printf("%s: ukmon %s, guest ABI %u\n", program_.c_str(), version_string, UK_ABI_VERSION);
         return 0;
     }
+    backend_ = backend ? std::move(backend) : choose_backend();
+    // A guest that shares the monitor's process could skip or forge what that process does
+    // at its end: a guardian outside it does what must be trusted (monitor/guardian.hpp).
+    guarded_ = backend_->filter_is_the_boundary() &&
+               (options_.timeout_seconds || !options_.stats_path.empty() || !options_.dumpcore_dir.empty() ||
+                options_.scrub || !options_.device_options.empty());
     // Before anything else can fail, so that every ending is reported.
-    exit_actions_.acquire(options_, program_, options_.print_filter);
+    exit_actions_.acquire(options_, program_, options_.print_filter, guarded_);
     image_ = parse_guest_image(guest_elf);
     personality_ = recognise_personality(*image_);
     attach_devices(personality_->manifest(), options_, modules_);
     for (Module* m : modules_) m->register_hypercalls(dispatcher_);
     personality_->register_hypercalls(dispatcher_);
-    backend_ = backend ? std::move(backend) : choose_backend();
     if (options_.print_filter) {
         SyscallPolicy policy = build_policy();
         print_policy(stdout, policy, backend_->name());
@@ -88,7 +94,7 @@ SyscallPolicy Run::build_policy() const {
     personality_->add_syscall_rules(p);
     p.allow(__NR_write, {{0, 2, ~0ull, "stderr"}}, "core", "diagnoses and exit reports");
     p.allow(__NR_exit_group, {}, "core", "the end of the run: the process exits with its code");
-    deadline::add_syscall_rules(p, options_.timeout_seconds);
+    deadline::add_syscall_rules(p, guarded_ ? 0 : options_.timeout_seconds);  // a guardian keeps the time
     for (Module* m : modules_) m->add_syscall_rules(p);
     exit_actions_.add_syscall_rules(p);
     backend_->add_syscall_rules(p);
@@ -99,7 +105,7 @@ void Run::boot() {
     Backend& b = *backend_;
     const uint64_t mem_size = options_.mem_bytes;
     rights_ = personality_->layout(mem_size, b.gate_in_guest_memory());
-    GuestMemory ram = b.map_memory(mem_size, rights_);
+    GuestMemory ram = b.map_memory(mem_size, rights_, guarded_ && (options_.scrub || !options_.dumpcore_dir.empty()));
     BootEnv env{mem_size, b.gate_address(), b.tsc_hz(), b.abi_kind(), program_, options_.guest_args};
     EntryState entry = personality_->boot(ram, env);
     // Hypercalls get the guest's own rights: never a page it may not read or write itself.
@@ -108,9 +114,17 @@ void Run::boot() {
     ctx_.emplace(RunContext{ram.sub_range(low, mem_size).restricted_to(&access_), 1, {}, {}});
     exit_actions_.attach(b, ram, b.monitor_writes_all_ram(), *ctx_, rights_);
     b.prepare(*this, rights_, entry);
+    if (guarded_) {
+        guardian::Duties duties;
+        duties.timeout_seconds = options_.timeout_seconds;
+        for (Module* m : modules_) m->files_to_sync(duties.sync_fds);
+        duties.report = report_ = guardian::map_report_page();
+        duties.verbose = options_.verbose;
+        guardian::start(duties, exit_actions_, times_);  // from here on: the guest's process
+    }
     SyscallPolicy policy = build_policy();
     stop_signals::install();
-    deadline::arm(options_.timeout_seconds);
+    deadline::arm(options_.timeout_seconds, !guarded_);
     lock_down(policy);
     stage_ = Stage::running;
     RunOutcome outcome;

@@ -16,6 +16,7 @@
 #include "monitor/exit_actions.hpp"
 #include "monitor/guest_access.hpp"
 #include "monitor/guest_image.hpp"
+#include "monitor/guest_process_report.hpp"
 #include "monitor/module.hpp"
 #include "monitor/personality.hpp"
 #include "monitor/run_context.hpp"
@@ -79,6 +80,8 @@ private:
     GuestAccessMap access_;
     std::optional<RunContext> ctx_;
     stats::RunTimes times_;
+    bool guarded_ = false;                   // a guardian process does the exit actions
+    GuestProcessReport* report_ = nullptr;   // guarded: the page the guardian reads
     enum class Stage { preparing, running, concluding, finishing } stage_ = Stage::preparing;
     RunOutcome pending_;  // the conclusion under way (a late deadline signal completes it)
 };

@@ -172,6 +172,8 @@ size_t format_json(char* buf, size_t size, const Report& r) {
     Writer w(buf, size);
     w.raw("{\n  \"ukmon_stats\": 1,\n  \"program\": ");
     w.string(r.program);
+    w.raw(",\n  \"figures_from\": ");
+    w.string(r.figures_from ? r.figures_from : "monitor");
     w.raw(",\n  \"backend\": ");
     if (r.backend && *r.backend) w.string(r.backend);
     else w.raw("null");

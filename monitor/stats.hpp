@@ -40,6 +40,9 @@ struct Report {
     const char* kind = nullptr;   // overrides kind_name(outcome->kind), e.g. "usage_error"
     int exit_code = 0;
     const RunContext* ctx = nullptr;  // hypercall counts and times, console bytes, halt cookie
+    // Who counted: "monitor", or "guest_process" (seccomp: a process the guest shares and
+    // can write, so its counts, reason and registers may be forged).
+    const char* figures_from = "monitor";
     uint64_t monitor_start_ns = 0, guest_start_ns = 0, end_ns = 0;
     std::span<const DeviceCounters> devices;
     const char* core_path = nullptr;  // the core file written, if any

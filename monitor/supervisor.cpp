@@ -3,6 +3,8 @@
 #include "monitor/fd_io.hpp"
 #include "monitor/supervisor.hpp"
 
+#include "monitor/coredump_file.hpp"
+
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
@@ -169,23 +171,15 @@ private:
         return true;
     }
 
-    // core.PROGRAM.PID in the directory; .1, .2, ... if that exists (a reused pid).
     bool create_file() {
-        std::string base = "core." + program_ + "." + std::to_string(::getpid());
-        for (int n = 0; n < 100; ++n) {
-            std::string name = n ? base + "." + std::to_string(n) : base;
-            int fd = ::openat(dir_fd_, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-            if (fd >= 0) {
-                core_fd_ = UniqueFd(fd);
-                name_ = name;
-                path_ = dir_ + (dir_.empty() || dir_.back() == '/' ? "" : "/") + name;
-                return true;
-            }
-            if (errno != EEXIST) break;
+        std::string why;
+        core_fd_ = coredump::create_file(dir_fd_, program_, int(::getpid()), name_, why);
+        if (!core_fd_) {
+            answer(false, why.c_str());
+            return false;
         }
-        std::string why = "cannot create " + dir_ + "/" + base + ": " + std::strerror(errno);
-        answer(false, why.c_str());
-        return false;
+        path_ = dir_ + (dir_.empty() || dir_.back() == '/' ? "" : "/") + name_;
+        return true;
     }
 
     void fail_io(const char* what) {

@@ -56,7 +56,7 @@ public:
 
     // All of guest-physical memory from 0: the monitor-private low pages hold the page
     // tables, GDT, IDT, TSS and stubs this backend builds.
-    GuestMemory map_memory(uint64_t mem_size, const GuestRights& rights) override {
+    GuestMemory map_memory(uint64_t mem_size, const GuestRights& rights, bool) override {
         open_vm(mem_size);
         full_.emplace(mem_.data(), 0, mem_.size());
         for (const GuestRegion& r : rights.all())

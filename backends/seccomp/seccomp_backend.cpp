@@ -50,12 +50,15 @@ public:
     bool monitor_writes_all_ram() const override { return false; }
 
     // Guest memory at the guest's own addresses, from its lowest region to the end. The
-    // monitor is static-PIE and lives high, so the low 4 GiB are free.
-    GuestMemory map_memory(uint64_t mem_size, const GuestRights& rights) override {
+    // monitor is static-PIE and lives high, so the low 4 GiB are free. Shared when a
+    // guardian (monitor/guardian.hpp) needs the guest's memory after its process is gone;
+    // private otherwise, so that gdb can place breakpoints in the read-only text.
+    GuestMemory map_memory(uint64_t mem_size, const GuestRights& rights, bool shared) override {
         low_ = rights.all().front().start;
         void* want = reinterpret_cast<void*>(low_);
         void* got = ::mmap(want, mem_size - low_, PROT_READ | PROT_WRITE,
-                           MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
+                           (shared ? MAP_SHARED : MAP_PRIVATE) | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE,
+                           -1, 0);
         if (got == MAP_FAILED) throw_errno("mapping guest memory at its guest addresses");
         if (got != want) {
             ::munmap(got, mem_size - low_);

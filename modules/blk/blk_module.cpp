@@ -55,6 +55,11 @@ bool BlkModule::exit_action() {
     return ok;
 }
 
+void BlkModule::files_to_sync(std::vector<int>& fds) const {
+    for (const Device& d : devices_)
+        if (d.attached && !d.read_only) fds.push_back(d.fd.get());
+}
+
 size_t BlkModule::device_counters(std::span<DeviceCounters> out) const {
     size_t n = 0;
     for (const Device& d : devices_)

@@ -41,6 +41,7 @@ public:
     void register_hypercalls(Dispatcher& d) override;
     void add_syscall_rules(SyscallPolicy& policy) const override;
     bool exit_action() override;
+    void files_to_sync(std::vector<int>& fds) const override;
     size_t device_counters(std::span<DeviceCounters> out) const override;
 
     // The attached device with this guest handle, or nullptr (unknown, or not a blk device).

@@ -331,9 +331,11 @@ TEST_CASE("--dumpcore: when the supervisor is killed, the monitor it watches die
         RunResult r = run({"sh", "-c", script, guest_exe("exit_wait"), b, cores.path()});
         INFO(r.describe());
         CHECK(contains(r.out, "status=137"));
-        auto at = r.err.find("the monitor runs as pid ");
+        // kvm: the --dumpcore supervisor; seccomp: the guardian (monitor/guardian.hpp).
+        const std::string said = b == "kvm" ? "the monitor runs as pid " : "watches the guest's process, pid ";
+        auto at = r.err.find(said);
         REQUIRE(at != std::string::npos);
-        int child = std::atoi(r.err.c_str() + at + 24);
+        int child = std::atoi(r.err.c_str() + at + said.size());
         REQUIRE(child > 0);
         std::ifstream status("/proc/" + std::to_string(child) + "/status");
         std::string line, state = "gone";

@@ -39,7 +39,7 @@ public:
     bool gate_in_guest_memory() const override { return false; }
     bool filter_is_the_boundary() const override { return false; }
     bool monitor_writes_all_ram() const override { return true; }
-    GuestMemory map_memory(uint64_t size, const GuestRights&) override {
+    GuestMemory map_memory(uint64_t size, const GuestRights&, bool) override {
         void* p = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         if (p == MAP_FAILED) throw_errno("mmap");
         return GuestMemory(static_cast<std::byte*>(p), 0, size);
