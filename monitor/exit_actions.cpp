@@ -127,6 +127,7 @@ bool ExitActions::write_stats(const RunOutcome& o, const Figures& figures, int c
 }
 
 void ExitActions::acquire(const Options& o, const std::string& program, bool dry_run, bool guardian) {
+    guardian_ = guardian;
     dry_run_ = dry_run;
     verbose_ = o.verbose;
     scrub_ = o.scrub;
@@ -165,7 +166,7 @@ void ExitActions::acquire(const Options& o, const std::string& program, bool dry
 }
 
 void ExitActions::add_syscall_rules(SyscallPolicy& p) const {
-    if (handed_over_) return;  // the guardian's files: nothing for this process
+    if (guardian_) return;  // the guardian's files and calls: nothing for the guest's process
     const char* owner = "exit actions";
     if (!stats_path_.empty())
         p.allow(__NR_write, {{0, uint64_t(stats_fd_), ~0ull, "stats fd"}}, owner,

@@ -77,6 +77,7 @@ private:
     supervisor::Channel channel_;
     std::string dumpcore_dir_;
     int dumpcore_dir_fd_ = -1;  // the guardian's: it writes the core itself
+    bool guardian_ = false;     // a guardian runs them: the guest's process needs no rule
     bool handed_over_ = false;
     uint64_t mem_bytes_ = 0;
     // From attach(), once guest memory exists.

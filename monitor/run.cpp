@@ -173,6 +173,11 @@ std::optional<RunOutcome> Run::serve_hypercall(uint64_t nr, uint64_t arg_gpa) {
 void Run::mark_guest_start() { times_.guest_start_ns = stats::now_ns(); }
 
 int Run::end_before_start(const char* kind, int code, const char* message) {
+    if (report_ && ctx_) {  // the guest's process of a guarded run, before its guest ran: tell the guardian
+        RunOutcome o = RunOutcome::make(RunOutcome::Kind::host_error, "%s", message);
+        write_guest_process_report(*report_, o, exit_code::host_error, 0, *ctx_, modules_);
+        return exit_code::host_error;
+    }
     return exit_actions_.run_early(kind, code, message, times_);
 }
 

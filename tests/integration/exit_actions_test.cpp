@@ -488,7 +488,7 @@ TEST_CASE("--scrub runs after --dumpcore: the core still holds the guest's data"
 
 // ---- the filter ----------------------------------------------------------------------------------
 
-TEST_CASE("--print-filter shows the exit actions' calls, each on its own fd, and creates no file") {
+TEST_CASE("--print-filter shows the exit actions' calls, each on its own fd (kvm), none in the guest's filter (seccomp: the guardian's), and creates no file") {
     for_each_backend("exit action rules", [&](const std::string& b) {
         TempDir dir;
         RunResult r = run_on(example_exe("hello"), b,
@@ -503,6 +503,12 @@ TEST_CASE("--print-filter shows the exit actions' calls, each on its own fd, and
             if (contains(l, "exit actions")) rules.push_back(l);
         }
         INFO(r.out);
+        if (b == "seccomp") {  // the guardian writes the report and the core, outside the filter
+            CHECK(rules.empty());
+            CHECK(calls.size() <= 5);
+            CHECK(dir.files().empty());
+            return;
+        }
         REQUIRE(rules.size() == 3);
         CHECK(starts_with(rules[0], "write "));
         CHECK(contains(rules[0], "arg0 == stats fd"));
