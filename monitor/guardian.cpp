@@ -18,6 +18,7 @@
 #include "monitor/error.hpp"
 #include "monitor/exit_codes.hpp"
 #include "monitor/unique_fd.hpp"
+#include "monitor/watched_fork.hpp"
 
 namespace ukmon::guardian {
 namespace {
@@ -172,18 +173,12 @@ GuestProcessReport* map_report_page() {
 }
 
 void start(const Duties& duties, ExitActions& exit_actions, const stats::RunTimes& times) {
-    std::fflush(stdout);
-    std::fflush(stderr);
-    pid_t parent = ::getpid();
-    pid_t pid = ::fork();
-    if (pid < 0) throw_errno("fork of the guardian");
+    pid_t pid = watched_fork("the guardian");
     if (pid > 0) {
         if (duties.verbose)
-            std::fprintf(stderr, "ukmon: guardian pid %d watches the guest's process, pid %d\n", int(parent), int(pid));
+            std::fprintf(stderr, "ukmon: guardian pid %d watches the guest's process, pid %d\n", int(::getpid()), int(pid));
         serve(pid, duties, exit_actions, times);
     }
-    if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) throw_errno("prctl(PR_SET_PDEATHSIG)");
-    if (::getppid() != parent) _exit(exit_code::host_error);  // the guardian is already gone
     exit_actions.hand_over();
 }
 

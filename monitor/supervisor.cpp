@@ -24,6 +24,7 @@
 #include "monitor/abi/ukmon/layout.hpp"
 #include "monitor/scrub.hpp"
 #include "monitor/unique_fd.hpp"
+#include "monitor/watched_fork.hpp"
 
 namespace ukmon::supervisor {
 namespace {
@@ -273,11 +274,7 @@ Channel start(int dir_fd, const std::string& dir, const std::string& program) {
         ::close(req[1]);
         throw HostError("pipe for the --dumpcore supervisor", e);
     }
-    std::fflush(stdout);
-    std::fflush(stderr);
-    pid_t parent = ::getpid();
-    pid_t pid = ::fork();
-    if (pid < 0) throw_errno("fork of the --dumpcore supervisor");
+    pid_t pid = watched_fork("the --dumpcore supervisor");
     if (pid > 0) {
         ::close(req[1]);
         ::close(ans[0]);
@@ -285,8 +282,6 @@ Channel start(int dir_fd, const std::string& dir, const std::string& program) {
     }
     ::close(req[0]);
     ::close(ans[1]);
-    if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) throw_errno("prctl(PR_SET_PDEATHSIG)");
-    if (::getppid() != parent) _exit(exit_code::host_error);  // the supervisor is already gone
     return Channel{req[1], ans[0]};
 }
 
