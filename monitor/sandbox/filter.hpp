@@ -11,7 +11,13 @@
 
 namespace ukmon::sandbox {
 
-std::vector<sock_filter> compile_filter(const SyscallPolicy& policy);
+// How libseccomp lays the program out. `fast` (what runs): the hot system calls (disk I/O,
+// TAP and console writes, TAP reads, the clock, poll) tried first, so each is decided in few
+// instructions; `plain`: libseccomp's default order. The same rules
+// either way: the tests run both on the same calls and compare every decision.
+enum class FilterLayout { fast, plain };
+
+std::vector<sock_filter> compile_filter(const SyscallPolicy& policy, FilterLayout layout = FilterLayout::fast);
 
 // libseccomp's pseudo-filter-code rendering of the same filter.
 void print_pfc(std::FILE* out, const SyscallPolicy& policy);
