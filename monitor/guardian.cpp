@@ -25,6 +25,13 @@ namespace {
 
 constexpr uint64_t grace_ns = 2'000'000'000ull;
 
+sigset_t stop_signal_set() {
+    sigset_t set;
+    sigemptyset(&set);
+    for (int s : {SIGTERM, SIGINT, SIGHUP}) sigaddset(&set, s);
+    return set;
+}
+
 // Why the guardian ended the process, if it did.
 enum class Ended { by_itself, deadline, stop_signal };
 
@@ -43,10 +50,7 @@ Wait wait_for(pid_t child, const Duties& d) {
         ::kill(child, SIGKILL);
         throw_errno("pidfd_open of the guest's process");
     }
-    sigset_t stops;
-    sigemptyset(&stops);
-    for (int s : {SIGTERM, SIGINT, SIGHUP}) sigaddset(&stops, s);
-    ::sigprocmask(SIG_BLOCK, &stops, nullptr);
+    sigset_t stops = stop_signal_set();  // blocked since before the fork (start())
     UniqueFd sigfd(::signalfd(-1, &stops, SFD_CLOEXEC));
     if (!sigfd) throw_errno("signalfd for the guardian");
 
@@ -173,6 +177,11 @@ GuestProcessReport* map_report_page() {
 }
 
 void start(const Duties& duties, ExitActions& exit_actions, const stats::RunTimes& times) {
+    // Blocked before the fork: a stop signal that arrives while the guardian is still setting
+    // up its wait waits for it (signalfd) instead of killing it. The child unblocks them
+    // when it installs its own handlers (monitor/stop_signals.cpp).
+    sigset_t stops = stop_signal_set();
+    if (::sigprocmask(SIG_BLOCK, &stops, nullptr) != 0) throw_errno("sigprocmask for the guardian");
     pid_t pid = watched_fork("the guardian");
     if (pid > 0) {
         if (duties.verbose)

@@ -67,6 +67,14 @@ int read_exact(int fd, void* data, size_t n) {
 
 // ---- the parent ---------------------------------------------------------------------------
 
+// What the supervisor passes on to the child.
+sigset_t forwarded_signals() {
+    sigset_t set;
+    sigemptyset(&set);
+    for (int sig : {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2}) sigaddset(&set, sig);
+    return set;
+}
+
 volatile pid_t child_pid = 0;
 volatile sig_atomic_t forwarded_signal = 0;
 
@@ -252,6 +260,8 @@ private:
     sa.sa_handler = forward;
     sigemptyset(&sa.sa_mask);
     for (int sig : {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2}) ::sigaction(sig, &sa, nullptr);
+    sigset_t forwarded = forwarded_signals();  // blocked since before the fork (start())
+    ::sigprocmask(SIG_UNBLOCK, &forwarded, nullptr);
     {
         Server server(in, out, dir_fd, dir, program);
         server.serve();
@@ -274,12 +284,17 @@ Channel start(int dir_fd, const std::string& dir, const std::string& program) {
         ::close(req[1]);
         throw HostError("pipe for the --dumpcore supervisor", e);
     }
+    // Blocked across the fork, so that a signal sent before the supervisor's handlers are in
+    // place is passed on rather than killing it; each side unblocks them once it is ready.
+    sigset_t forwarded = forwarded_signals();
+    ::sigprocmask(SIG_BLOCK, &forwarded, nullptr);
     pid_t pid = watched_fork("the --dumpcore supervisor");
     if (pid > 0) {
         ::close(req[1]);
         ::close(ans[0]);
         run_parent(pid, req[0], ans[1], dir_fd, dir, program);
     }
+    ::sigprocmask(SIG_UNBLOCK, &forwarded, nullptr);  // the child's default (or later) handlers
     ::close(req[0]);
     ::close(ans[1]);
     return Channel{req[1], ans[0]};
