@@ -16,6 +16,7 @@
 #include "monitor/core_file.hpp"
 #include "monitor/error.hpp"
 #include "monitor/exit_codes.hpp"
+#include "monitor/report_file.hpp"
 #include "monitor/scrub.hpp"
 #include "monitor/stats.hpp"
 #include "monitor/supervisor.hpp"
@@ -32,6 +33,8 @@ struct Plan {
     bool dump_on_halt = false;
     std::string program;
     std::string stats_path;
+    std::optional<ReportFile> stats_file;  // checked at prepare(); its path for the lead's atomic write
+    UniqueFd stats_out;                    // the file itself, written in place inside the filter
     int stats_fd = -1;
     bool dumpcore = false;
     supervisor::Channel channel;
@@ -156,9 +159,15 @@ void prepare(const Options& o, const std::string& program, bool dry_run) {
     plan.dumpcore = !o.dumpcore_dir.empty();
     if (dry_run) return;
     if (!o.stats_path.empty()) {
-        plan.stats_fd = ::open(o.stats_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-        if (plan.stats_fd < 0)
-            throw UsageError("--stats=" + o.stats_path + ": cannot open it for writing: " + std::strerror(errno));
+        // Checked before anything is opened for writing: never a symlink, a FIFO or a disk's file.
+        std::vector<std::string> device_files;
+        for (const DeviceOption& d : o.device_options)
+            if (d.value) device_files.push_back(*d.value);
+        plan.stats_file = ReportFile::prepare("--stats", o.stats_path, device_files);
+        // Inside the filter the exit path can only write to an fd it holds: no temporary file
+        // and rename (ReportFile::write_atomically) until reports are written outside it.
+        plan.stats_out = plan.stats_file->open_in_place();
+        plan.stats_fd = plan.stats_out.get();
     }
     if (plan.dumpcore) {
         int dir = ::open(o.dumpcore_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
