@@ -52,20 +52,6 @@ DeviceOption parse_device_option(std::string_view arg, std::span<const std::stri
 
 }  // namespace
 
-std::string printable(std::string_view text) {
-    std::string out;
-    for (unsigned char c : text) {
-        if (c >= 0x20 && c != 0x7f) {
-            out += char(c);
-            continue;
-        }
-        char esc[5];
-        std::snprintf(esc, sizeof esc, "\\x%02x", c);
-        out += esc;
-    }
-    return out;
-}
-
 uint64_t parse_mem_size(std::string_view text) {
     uint64_t n = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "monitor/printable.hpp"  // printable(): messages quoting user input
+
 namespace ukmon {
 
 enum class BackendChoice { automatic, kvm, seccomp };
@@ -51,9 +53,6 @@ uint64_t parse_mem_size(std::string_view text);
 // "30" -> 30: whole seconds, 1..4294967295 (what alarm(2) takes).
 uint64_t parse_timeout(std::string_view text);
 
-// `text` with control characters (bytes below 0x20, and 0x7f) written as \xNN, so that a
-// message quoting user input stays one line and cannot drive the terminal.
-std::string printable(std::string_view text);
 
 // The --help text (module options are listed by the caller).
 std::string usage_text(std::string_view program);

@@ -716,3 +716,25 @@ TEST_CASE("kvm: CPUID tells the guest neither VMX nor SVM (it cannot nest) and t
         CHECK(r.out_lines() == Lines{"vmx=0 svm=0 hypervisor=1"});
     }, {"kvm"});
 }
+
+// ==== guest text in diagnoses ======================================================================
+
+TEST_CASE("hostile: a guest function name with a newline and an escape sequence is printed escaped (crash and timeout)") {
+    for_each_backend("hostile symbol", [](const std::string& b) {
+        const std::string escaped = "evil\\x0aukmon: forged line \\x1b[31mred+0x";
+        RunResult crash = run_on(guest_exe("hostile_symbol"), b, {}, {"crash"});
+        INFO(crash.describe());
+        check_exit(crash, 255);
+        CHECK(crash.err.find('\x1b') == std::string::npos);
+        REQUIRE(crash.err_lines().size() == 2);  // the diagnosis and its register line: nothing forged
+        CHECK(starts_with(crash.err_lines()[0], "ukmon: guest crashed: page fault (#PF): write of address 0x8"));
+        CHECK(crash.err_lines()[1].find(" (" + escaped) != std::string::npos);
+
+        RunResult spin = run_on(guest_exe("hostile_symbol"), b, {"--timeout=1"}, {"spin"});
+        INFO(spin.describe());
+        check_exit(spin, 251);
+        CHECK(spin.err.find('\x1b') == std::string::npos);
+        REQUIRE(spin.err_lines().size() == 2);
+        CHECK(spin.err_lines()[1].find(" (" + escaped) != std::string::npos);
+    });
+}
