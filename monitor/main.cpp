@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <string>
 #include <vector>
 
@@ -48,8 +49,14 @@ std::unique_ptr<Backend> choose_backend(const Options& o) {
 void add_core_rules(SyscallPolicy& p) {
     p.allow(__NR_write, {{0, 1, ~0ull, "stdout"}}, "core", "puts hypercall: the guest's console");
     p.allow(__NR_write, {{0, 2, ~0ull, "stderr"}}, "core", "diagnoses and exit reports");
-    p.allow(__NR_clock_gettime, {}, "core", "walltime hypercall (when the vDSO falls back)");
-    p.allow(__NR_clock_nanosleep, {}, "core", "poll hypercall without NICs: sleep until the deadline");
+    // Only the clocks the hypercalls and --stats read: any other id (a CPU-time clock of a
+    // pid) would tell a guest under seccomp which host processes exist and what they ran.
+    p.allow(__NR_clock_gettime, {{0, CLOCK_REALTIME, ~0ull, "CLOCK_REALTIME"}}, "core",
+            "walltime hypercall (when the vDSO falls back)");
+    p.allow(__NR_clock_gettime, {{0, CLOCK_MONOTONIC, ~0ull, "CLOCK_MONOTONIC"}}, "core",
+            "walltime hypercall, --stats times (when the vDSO falls back)");
+    p.allow(__NR_clock_nanosleep, {{0, CLOCK_MONOTONIC, ~0ull, "CLOCK_MONOTONIC"}}, "core",
+            "poll hypercall without NICs: sleep until the deadline");
     p.allow(__NR_exit_group, {}, "core", "halt: end the process with the guest's status");
 }
 

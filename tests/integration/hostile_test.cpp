@@ -738,3 +738,29 @@ TEST_CASE("hostile: a guest function name with a newline and an escape sequence 
         CHECK(spin.err_lines()[1].find(" (" + escaped) != std::string::npos);
     });
 }
+
+// ==== what the monitor leaves in the guest's reach ===================================================
+
+TEST_CASE("hostile: the gate returns no monitor value: scratch registers hold nothing outside guest memory (seccomp: all zero)") {
+    for_each_backend("gate registers", [](const std::string& b) {
+        RunResult r = run_on(guest_exe("hostile_memory"), b, {}, {"gate-regs"});
+        INFO(r.describe());
+        check_exit(r, 0);
+        Lines out = r.out_lines();
+        REQUIRE(out.size() == 1);
+        CHECK(starts_with(out[0], "gprs outside guest memory: 0, "));
+        // seccomp: the monitor's C code ran on this thread; nothing of it may remain (kvm: the
+        // VM exit leaves the guest's own xmm values, which the probe set non-zero).
+        if (b == "seccomp") CHECK(out[0] == "gprs outside guest memory: 0, non-zero xmm: 0, rax=0x0");
+    });
+}
+
+TEST_CASE("hostile: seccomp: a guest that breaks the monitor's stack is reported as a crash inside the guest's process, not a monitor crash") {
+    for_each_backend("monitor memory", [](const std::string& b) {
+        RunResult r = run_on(guest_exe("hostile_memory"), b, {}, {"shrink-monitor-stack"});
+        INFO(r.describe());
+        check_exit(r, 253);
+        CHECK(starts_with(first_err_line(r), "ukmon: crashed inside the guest's process, while the monitor served a hypercall: signal 11 (SEGV)"));
+        CHECK(has(first_err_line(r), "(a monitor bug, or a guest that rewrote the monitor's memory)"));
+    }, {"seccomp"});
+}
