@@ -560,6 +560,20 @@ TEST_CASE("ukbake --extract-guest gives back the baked guest ELF byte for byte")
     CHECK(::access((dir / "no.elf").c_str(), F_OK) != 0);
 }
 
+TEST_CASE("ukbake --inspect or a bake given a baked executable points to --extract-guest") {
+    TempDir dir;
+    const std::string app = example_exe("hello");
+    for (const std::vector<std::string>& argv : {std::vector<std::string>{build_dir() + "/bin/ukbake", "--inspect", app},
+                                                 std::vector<std::string>{build_dir() + "/bin/ukbake", app, "-o", dir / "again"}}) {
+        RunResult r = run(argv);
+        INFO(r.describe());
+        check_exit(r, 252);
+        CHECK(r.err == "ukbake: " + app + " is a baked ukmon executable, not a guest ELF: get its guest with "
+                       "ukbake --extract-guest " + app + " -o GUEST.elf\n");
+    }
+    CHECK(::access((dir / "again").c_str(), F_OK) != 0);
+}
+
 // ---- plain gdb under seccomp (docs/debugging.md) ------------------------------------------------
 
 TEST_CASE("the seccomp recipe in docs/debugging.md: plain gdb stops at a guest function and sees its crash") {
