@@ -721,6 +721,22 @@ TEST_CASE("hostile: raw pread64/pwrite64 on the disk's fd never touch a byte at 
             }
             CHECK(fs::file_size(disk) == capacity);  // after every run, not only the last
         }
+        // write(2)'s fd argument: the console only (a raw write of 0 bytes to stdout returns 0);
+        // stdin, the disk's fd above and an fd not open are refused by the filter itself.
+        for (const char* fd : {"0", "1", "4", "1000"}) {
+            CAPTURE(fd);
+            bool allowed = std::string(fd) == "1";
+            RunResult r = run_on(exe, b, {"--block:disk=" + disk}, {"write", fd, "0", allowed ? "0" : "512"});
+            INFO(r.describe());
+            if (b == "kvm") check_exit(r, 255);
+            else if (allowed) {
+                check_exit(r, 0);
+                CHECK(r.out_lines() == Lines{"write", "write returned 0"});
+            } else {
+                check_exit(r, 254);
+                CHECK(starts_with(first_err_line(r), "ukmon: guest killed: forbidden system call write (1)"));
+            }
+        }
     });
 }
 
