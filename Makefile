@@ -157,6 +157,13 @@ $(EXAMPLE_APPS): $(BUILD)/%: $(BUILD)/examples/%.elf $(BAKE_DEPS)
 $(BUILD)/tests/guests/%.elf: $(BUILD)/guest-obj/tests/guests/%.o $(GUESTLIB) $(GUEST_CRT0)
 	$(call link-guest,$@,$<)
 
+# hostile_symbol: a function name with a newline, a forged line and an escape sequence
+# (docs/security.md): the guest ELF's symbols are hostile text for every diagnosis.
+$(BUILD)/tests/guests/hostile_symbol.elf: $(BUILD)/guest-obj/tests/guests/hostile_symbol.o $(GUESTLIB) $(GUEST_CRT0)
+	$(call link-guest,$@.tmp,$<)
+	objcopy --redefine-sym "evil_name=$$(printf 'evil\nukmon: forged line \033[31mred')" $@.tmp $@
+	rm -f $@.tmp
+
 $(TEST_APPS): $(BUILD)/tests/bin/%: $(BUILD)/tests/guests/%.elf $(BAKE_DEPS)
 	@mkdir -p $(@D)
 	$(UKBAKE) $< -o $@
@@ -190,7 +197,7 @@ FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-om
 FUZZ_CXXFLAGS := -std=c++20 -O1 -g -Wall -Wextra -I. -Iguest-abi/include -DUKMON_LIBFUZZER=1 \
                  -fsanitize=fuzzer-no-link $(FUZZ_SAN)
 # The monitor code the targets reach, compiled again with coverage instrumentation.
-FUZZ_LIB_SRCS := monitor/guest_image.cpp monitor/cli.cpp monitor/devices.cpp monitor/error.cpp \
+FUZZ_LIB_SRCS := monitor/guest_image.cpp monitor/cli.cpp monitor/printable.cpp monitor/devices.cpp monitor/error.cpp \
                  monitor/guest_memory.cpp monitor/guest_access.cpp monitor/guest_rights.cpp monitor/dispatcher.cpp \
                  monitor/personality.cpp monitor/segment_loader.cpp $(wildcard monitor/abi/*/*.cpp) \
                  monitor/sandbox/syscall_policy.cpp monitor/stats.cpp monitor/guest_process_report.cpp \

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <utility>
 
 #include "monitor/error.hpp"
 
@@ -52,20 +53,6 @@ DeviceOption parse_device_option(std::string_view arg, std::span<const std::stri
 
 }  // namespace
 
-std::string printable(std::string_view text) {
-    std::string out;
-    for (unsigned char c : text) {
-        if (c >= 0x20 && c != 0x7f) {
-            out += char(c);
-            continue;
-        }
-        char esc[5];
-        std::snprintf(esc, sizeof esc, "\\x%02x", c);
-        out += esc;
-    }
-    return out;
-}
-
 uint64_t parse_mem_size(std::string_view text) {
     uint64_t n = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
@@ -98,6 +85,20 @@ uint64_t parse_timeout(std::string_view text) {
         throw UsageError("bad timeout '" + printable(text) + "': expected whole seconds, 1..4294967295");
     return n;
 }
+
+namespace {
+
+// The options that take a value, and its name in --help: given without '=VALUE' (as in
+// `--mem 64M`) the answer says how to write it, not that the option is unknown.
+constexpr std::pair<std::string_view, std::string_view> valued_options[] = {
+    {"--backend", "kvm|seccomp|auto"}, {"--mem", "SIZE"}, {"--timeout", "SECONDS"},
+    {"--gdb", "PORT"},                 {"--stats", "FILE"}, {"--dumpcore", "DIR"}};
+
+[[noreturn]] void missing_value(std::string_view a, std::string_view value) {
+    bad(a, "it needs a value: write " + std::string(a) + "=" + std::string(value) + " (with '=', not a space)");
+}
+
+}  // namespace
 
 Options parse_cli(std::span<const std::string_view> args, std::span<const std::string_view> words) {
     Options o;
@@ -142,6 +143,8 @@ Options parse_cli(std::span<const std::string_view> args, std::span<const std::s
         } else if (a.substr(0, 2) == "--" && a.find(':') != std::string_view::npos) {
             o.device_options.push_back(parse_device_option(a, words));
         } else if (a.substr(0, 1) == "-") {
+            for (auto [name, value] : valued_options)
+                if (a == name) missing_value(a, value);
             bad(a, "unknown option (see --help)");
         } else {
             bad(a, "unexpected argument; guest arguments go after '--'");

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "monitor/printable.hpp"  // printable(): messages quoting user input
+
 namespace ukmon {
 
 enum class BackendChoice { automatic, kvm, seccomp };
@@ -29,7 +31,7 @@ struct Options {
     bool kvm_cpl0 = false;             // run the guest at CPL0 (emulated on PVM hosts)
     uint64_t timeout_seconds = 0;      // --timeout: end the run (exit 251) after this; 0: never
     std::optional<uint16_t> gdb_port;  // --gdb=PORT (kvm): wait for gdb on 127.0.0.1; 0: any free port
-    std::string stats_path;            // --stats=FILE: JSON report at exit (exit_plan.hpp)
+    std::string stats_path;            // --stats=FILE: JSON report at exit (exit_actions.hpp)
     std::string dumpcore_dir;          // --dumpcore=DIR: guest core on a crash
     bool dumpcore_on_halt = false;     // --dumpcore-on-halt: a core at a clean halt too
     bool scrub = false;                // --scrub: zero guest RAM before exit
@@ -51,9 +53,6 @@ uint64_t parse_mem_size(std::string_view text);
 // "30" -> 30: whole seconds, 1..4294967295 (what alarm(2) takes).
 uint64_t parse_timeout(std::string_view text);
 
-// `text` with control characters (bytes below 0x20, and 0x7f) written as \xNN, so that a
-// message quoting user input stays one line and cannot drive the terminal.
-std::string printable(std::string_view text);
 
 // The --help text (module options are listed by the caller).
 std::string usage_text(std::string_view program);

@@ -16,6 +16,7 @@
 #include "monitor/error.hpp"
 #include "monitor/exit_codes.hpp"
 #include "monitor/fd_io.hpp"
+#include "monitor/report_file.hpp"
 #include "monitor/scrub.hpp"
 
 namespace ukmon {
@@ -101,7 +102,7 @@ stats::ScrubReport ExitActions::scrub_ram() {
 
 bool ExitActions::write_stats(const RunOutcome& o, const Figures& figures, int code, const char* core_path,
                               const stats::ScrubReport& scrub, const stats::RunTimes& times, const char* kind) {
-    if (stats_fd_ < 0) return true;
+    if (!stats_file_) return true;
     stats::Report r;
     r.program = program_.c_str();
     r.backend = backend_ ? backend_->name() : "";
@@ -118,7 +119,10 @@ bool ExitActions::write_stats(const RunOutcome& o, const Figures& figures, int c
     r.core_path = core_path && *core_path ? core_path : nullptr;
     r.scrub = scrub;
     size_t len = stats::format_json(report_buf, sizeof report_buf, r);
-    if (len == 0 || !write_all(stats_fd_, report_buf, len)) {
+    // The guardian writes the file whole or not at all; a filtered exit path writes in place.
+    bool written = len > 0 && (guardian_ ? stats_file_->write_atomically(std::string_view(report_buf, len))
+                                         : write_all(stats_fd_, report_buf, len));
+    if (!written) {
         say("ukmon: stats: writing %s failed: %s\n", stats_path_.c_str(),
             len == 0 ? "the report does not fit its buffer" : std::strerror(errno));
         return false;
@@ -138,9 +142,15 @@ void ExitActions::acquire(const Options& o, const std::string& program, bool dry
     dumpcore_ = !o.dumpcore_dir.empty();
     if (dry_run) return;
     if (!o.stats_path.empty()) {
-        stats_fd_ = ::open(o.stats_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-        if (stats_fd_ < 0)
-            throw UsageError("--stats=" + o.stats_path + ": cannot open it for writing: " + std::strerror(errno));
+        // Checked before anything is opened for writing: never a symlink, a FIFO or a disk's file.
+        std::vector<std::string> device_files;
+        for (const DeviceOption& d : o.device_options)
+            if (d.value) device_files.push_back(*d.value);
+        stats_file_ = ReportFile::prepare("--stats", o.stats_path, device_files);
+        if (!guardian) {  // an exit path inside the filter may only write to an fd it holds
+            stats_out_ = stats_file_->open_in_place();
+            stats_fd_ = stats_out_.get();
+        }
     }
     if (dumpcore_) {
         int dir = ::open(o.dumpcore_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -187,12 +197,13 @@ void ExitActions::attach(const Backend& backend, const GuestMemory& ram, bool mo
     ctx_ = &ctx;
     mem_bytes_ = ram.end();
     regions_ = coredump::guest_regions(rights);
-    ctx.time_hypercalls = stats_fd_ >= 0;
+    ctx.time_hypercalls = !stats_path_.empty();
     if (channel_) supervisor::send_regions(channel_, regions_.all());
 }
 
 void ExitActions::hand_over() {
-    if (stats_fd_ >= 0) ::close(stats_fd_);
+    stats_file_.reset();
+    stats_out_.reset();
     if (dumpcore_dir_fd_ >= 0) ::close(dumpcore_dir_fd_);
     stats_fd_ = dumpcore_dir_fd_ = -1;
     handed_over_ = true;
@@ -217,7 +228,7 @@ int ExitActions::run(const RunOutcome& o, const Figures& figures, int code, cons
 }
 
 int ExitActions::run_early(const char* kind, int code, const char* message, const stats::RunTimes& times) {
-    if (stats_fd_ < 0) return code;
+    if (!stats_file_) return code;
     static RunOutcome o;  // static: no large object on a stack that may be small
     o = RunOutcome::make(RunOutcome::Kind::host_error, "%s", message);
     write_stats(o, Figures{}, code, nullptr, stats::ScrubReport{}, times, kind);

@@ -14,6 +14,7 @@
 #include "monitor/guest_memory.hpp"
 #include "monitor/guest_rights.hpp"
 #include "monitor/module.hpp"
+#include "monitor/report_file.hpp"
 #include "monitor/run_context.hpp"
 #include "monitor/run_outcome.hpp"
 #include "monitor/sandbox/syscall_policy.hpp"
@@ -72,6 +73,8 @@ private:
     bool dump_on_halt_ = false;
     std::string program_;
     std::string stats_path_;
+    std::optional<ReportFile> stats_file_;  // checked at acquire()
+    UniqueFd stats_out_;                    // in-process runs: the file, opened in place
     int stats_fd_ = -1;
     bool dumpcore_ = false;
     supervisor::Channel channel_;

@@ -1,6 +1,7 @@
 // Guest ELF parsing with libelf: header, PT_LOAD segments, notes, function symbols.
 // Everything here is hostile input: each check names what it refused.
 #include "monitor/guest_image.hpp"
+#include "monitor/printable.hpp"
 
 #include <gelf.h>
 #include <libelf.h>
@@ -103,7 +104,9 @@ void read_functions(Elf* elf, GuestImage& img) {
             if (!gelf_getsym(data, int(i), &sym)) break;
             if (GELF_ST_TYPE(sym.st_info) != STT_FUNC || sym.st_value == 0) continue;
             const char* name = elf_strptr(elf, sh.sh_link, sym.st_name);
-            if (name) img.functions.push_back(GuestSymbol{sym.st_value, sym.st_size, name});
+            // Escaped once here: every diagnosis that names a function (both backends, the
+            // timeout, signal handlers that cannot allocate) prints guest text as one plain line.
+            if (name) img.functions.push_back(GuestSymbol{sym.st_value, sym.st_size, printable(name)});
         }
     }
     std::sort(img.functions.begin(), img.functions.end(),

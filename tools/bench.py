@@ -4,7 +4,7 @@
 usage: bench.py --build DIR [--netns NS --tap TAP] [--json FILE] [--svg FILE] [--quick]
 
 Runs ukcompare's measurements over the bench guests and the baselines, and prints the table
-of DESIGN.md §7: line, target, measured, ratio against a baseline measured in this same run,
+of the targets in docs/performance.md: line, target, measured, ratio against a baseline measured in this same run,
 pass/short; then the side-by-side detail (blk and net per size, hypercalls per type, system
 calls). A slow figure is a figure: the exit status is 1 only when a measurement could not be
 taken, 0 otherwise. Definitions: docs/performance.md.
@@ -242,7 +242,7 @@ class Bench:
     def print_table(self, out=sys.stdout):
         w = out.write
         m = self.data["machine"]
-        w("ukmon bench: DESIGN.md §7, every ratio against a baseline measured in this same run\n")
+        w("ukmon bench: the targets in docs/performance.md, every ratio against a baseline measured in this same run\n")
         w("machine: %s, %d cores, %d MiB; /dev/kvm: %s; kernel %s; clocksource %s; load %.2f→%.2f\n\n" % (
             m["cpu"], m["cores"], m["mem_total_mib"] or 0, m["kvm"], m["kernel"], m["clocksource"],
             m["loadavg_before"], os.getloadavg()[0]))

@@ -18,7 +18,7 @@ namespace ukmon::kvm {
 // memory. Leaves it unknown when the registers cannot be read. Allocation-free.
 void read_guest_stop(int vcpu_fd, const kvm_run& run, size_t run_size, const GuestMemory& full, RunOutcome& outcome);
 
-// The same, at any time (for exit_plan's StopReader): what read_guest_stop needs, and a
+// The same, at any time (for Backend::read_stop): what read_guest_stop needs, and a
 // reader over it. `signal` replaces the one the last exit implies unless that exit was a
 // fault, a SYSCALL or a refused hypercall (which say more).
 struct StopSource {

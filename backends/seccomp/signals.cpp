@@ -30,9 +30,12 @@ RunOutcome refused_syscall(const siginfo_t* info, const greg_t* regs) {
     x86::format_symbol(sym, sizeof sym, rip, state.run->image());
     bool native = info->si_arch == AUDIT_ARCH_X86_64 && info->si_syscall >= 0 && info->si_syscall < 0x40000000;
     const char* name = native ? syscall_name(info->si_syscall) : "non-x86_64 ABI call";
+    // Under seccomp the guest can rewrite all of the monitor's memory (this flag included):
+    // say what is known, not whose fault it was.
     if (state.in_monitor)
         return RunOutcome::make(RunOutcome::Kind::host_error,
-                                "monitor bug: the monitor itself made system call %s (%d), which its filter refuses; rip=0x%llx",
+                                "refused system call inside the guest's process, while the monitor served a hypercall: "
+                                "%s (%d), rip=0x%llx (a monitor bug, or a guest that rewrote the monitor's memory)",
                                 name, info->si_syscall, (unsigned long long)rip);
     return RunOutcome::make(RunOutcome::Kind::killed,
                             "guest killed: forbidden system call %s (%d); the seccomp filter refused it\n  rip=0x%llx%s",
@@ -42,7 +45,9 @@ RunOutcome refused_syscall(const siginfo_t* info, const greg_t* regs) {
 RunOutcome fault(int sig, const siginfo_t* info, const greg_t* regs) {
     uint64_t rip = uint64_t(regs[REG_RIP]);
     if (state.in_monitor)
-        return RunOutcome::make(RunOutcome::Kind::host_error, "monitor crashed: signal %d (%s) at rip=0x%llx, address 0x%llx",
+        return RunOutcome::make(RunOutcome::Kind::host_error,
+                                "crashed inside the guest's process, while the monitor served a hypercall: signal %d (%s) "
+                                "at rip=0x%llx, address 0x%llx (a monitor bug, or a guest that rewrote the monitor's memory)",
                                 sig, sigabbrev_np(sig) ? sigabbrev_np(sig) : "?", (unsigned long long)rip,
                                 (unsigned long long)reinterpret_cast<uintptr_t>(info->si_addr));
     x86::CpuFault f;

@@ -2,7 +2,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include <bit>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -25,18 +24,16 @@ void BlkModule::add_syscall_rules(SyscallPolicy& policy) const {
         if (!d.attached) continue;
         uint64_t fd = uint64_t(d.fd.get());
         std::string which = "'" + d.name + "' (" + d.path + ")";
-        policy.allow(__NR_pread64, {{0, fd}}, "blk", "blkread on " + which);
+        // Under seccomp the guest can make these calls itself with any arguments. One rule per
+        // allowed length L (blk_io.hpp) with offset <= capacity - L: no call, raw or ours, reads
+        // or writes at or past the end, so the file never changes length (an exact bound; BPF
+        // cannot add offset and length, so the length is fixed per rule).
+        for (uint64_t len = min_io_len; len <= max_io_len && len <= d.capacity; len <<= 1) {
+            std::vector<ArgEquals> shape{{0, fd}, {2, len}, {3, d.capacity - len, ~0ull, nullptr, true}};
+            policy.allow(__NR_pread64, shape, "blk", "blkread on " + which);
+            if (!d.read_only) policy.allow(__NR_pwrite64, shape, "blk", "blkwrite on " + which);
+        }
         if (d.read_only) continue;
-        // Under seccomp the guest can make this call itself, with any offset: bound it. The
-        // offset stays below the power of two at or above the capacity and the length below
-        // 2 MiB (blk_io.cpp writes at most 1 MiB per call), so a raw pwrite64 cannot grow the
-        // file without limit (BPF compares arguments, it cannot add offset and length).
-        const uint64_t offset_limit = std::bit_ceil(d.capacity);
-        policy.allow(__NR_pwrite64,
-                     {{0, fd}, {2, 0, ~(2 * max_write_chunk - 1), "0 (length < 2 MiB)"},
-                      {3, 0, ~(offset_limit - 1), offset_limit == d.capacity ? "0 (offset < capacity)"
-                                                                            : "0 (offset < 2^k >= capacity)"}},
-                     "blk", "blkwrite on " + which);
         policy.allow(__NR_fsync, {{0, fd}}, "blk", "blkflush and the flush at exit on " + which);
     }
 }

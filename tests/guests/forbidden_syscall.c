@@ -1,5 +1,7 @@
 /* A hostile guest: makes the raw Linux system call named by argv[1] (open, mmap, socket,
- * execve, write-file). Under seccomp the filter must refuse it and the run end with 254;
+ * execve; clock-cpu, clock-pid: clock_gettime of this process's or pid 1's CPU-time clock;
+ * sleep-pid: clock_nanosleep on pid 1's CPU-time clock; clock-monotonic: the one clock call
+ * a guest may make, which must return 0). Under seccomp the filter must refuse it and the run end with 254;
  * under kvm there is no kernel to call and the run ends as a crash. Nothing it asks for
  * may happen: open would create MARKER, execve would run /bin/sh -c "touch MARKER". */
 #include <stdio.h>
@@ -39,6 +41,20 @@ int main(int argc, char **argv)
         snprintf(cmd, sizeof cmd, "touch %s", marker);
         const char *args[] = {"/bin/sh", "-c", cmd, 0};
         r = raw_syscall(59 /* execve */, (long)"/bin/sh", (long)args, 0, 0, 0, 0);
+    } else if (strcmp(which, "clock-cpu") == 0) {
+        static long ts[2];
+        r = raw_syscall(228 /* clock_gettime */, 2 /* CLOCK_PROCESS_CPUTIME_ID */, (long)ts, 0, 0, 0, 0);
+    } else if (strcmp(which, "clock-pid") == 0) {
+        static long ts[2];  /* MAKE_PROCESS_CPUCLOCK(1, CPUCLOCK_SCHED): pid 1's CPU time */
+        r = raw_syscall(228 /* clock_gettime */, -14L /* (~1 << 3) | 2 */, (long)ts, 0, 0, 0, 0);
+    } else if (strcmp(which, "sleep-pid") == 0) {
+        static long ts[2] = {0, 1000};
+        r = raw_syscall(230 /* clock_nanosleep */, -14L /* (~1 << 3) | 2 */, 0, (long)ts, 0, 0, 0);
+    } else if (strcmp(which, "clock-monotonic") == 0) {
+        static long ts[2];
+        r = raw_syscall(228 /* clock_gettime */, 1 /* CLOCK_MONOTONIC */, (long)ts, 0, 0, 0, 0);
+        printf("%s returned %ld\n", which, r);
+        return r == 0 ? 0 : 1;
     } else {
         printf("unknown call %s\n", which);
         return 2;

@@ -26,6 +26,12 @@
  *   spin             loop forever without a hypercall (for --timeout)
  *   spin-calls       loop forever making walltime hypercalls
  *   sleep            poll forever (timeout 2^64-1 ns) with no NIC to wake it
+ *   shrink-monitor-stack  seccomp: find the monitor's gate stack pointer from the gate's code
+ *                    (mov disp(%rip), %rsp), point it 1 KiB above the stack guard page, then
+ *                    make a hypercall that throws (unknown number): the monitor overflows
+ *                    into the guard page while serving it
+ *   gate-regs        call the gate (walltime) and count the scratch registers that come back
+ *                    holding an address outside guest memory, and the non-zero xmm registers
  * The written value is 0xC3 (ret): were a write to code to succeed, a later jump would run. */
 #include <stdint.h>
 #include <stdio.h>
@@ -34,6 +40,21 @@
 
 static const unsigned char rodata[64] = {0xC3};
 static unsigned char data[64] = {0xC3};
+
+/* probe_gate(gate, nr, arg, out): calls the gate, then stores rax, rcx, rdx, rsi, rdi,
+ * r8..r11 and the low halves of xmm0..xmm15 as the gate left them: out[0..8], out[9..24]. */
+void probe_gate(uint64_t gate, uint64_t nr, uint64_t arg, uint64_t *out);
+__asm__(".text\n.globl probe_gate\nprobe_gate:\n"
+        "push %rbx\nmov %rcx, %rbx\nmov %rdi, %rax\nmov %rsi, %rdi\nmov %rdx, %rsi\n"
+        "pcmpeqd %xmm0, %xmm0\nmovdqa %xmm0, %xmm1\n" /* non-zero before: a gate that leaves them shows */
+        "call *%rax\n"
+        "mov %rax, 0(%rbx)\nmov %rcx, 8(%rbx)\nmov %rdx, 16(%rbx)\nmov %rsi, 24(%rbx)\nmov %rdi, 32(%rbx)\n"
+        "mov %r8, 40(%rbx)\nmov %r9, 48(%rbx)\nmov %r10, 56(%rbx)\nmov %r11, 64(%rbx)\n"
+        "movq %xmm0, 72(%rbx)\nmovq %xmm1, 80(%rbx)\nmovq %xmm2, 88(%rbx)\nmovq %xmm3, 96(%rbx)\n"
+        "movq %xmm4, 104(%rbx)\nmovq %xmm5, 112(%rbx)\nmovq %xmm6, 120(%rbx)\nmovq %xmm7, 128(%rbx)\n"
+        "movq %xmm8, 136(%rbx)\nmovq %xmm9, 144(%rbx)\nmovq %xmm10, 152(%rbx)\nmovq %xmm11, 160(%rbx)\n"
+        "movq %xmm12, 168(%rbx)\nmovq %xmm13, 176(%rbx)\nmovq %xmm14, 184(%rbx)\nmovq %xmm15, 192(%rbx)\n"
+        "pop %rbx\nret\n");
 
 static void poke(uint64_t addr)
 {
@@ -121,6 +142,29 @@ int main(int argc, char **argv)
         __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(1), "c"(0));
         __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(ext_c), "=d"(d) : "a"(0x80000001u), "c"(0));
         printf("vmx=%u svm=%u hypervisor=%u\n", (c >> 5) & 1, (ext_c >> 2) & 1, (c >> 31) & 1);
+        return 0;
+    } else if (strcmp(w, "shrink-monitor-stack") == 0) {
+        const unsigned char *gate = (const unsigned char *)(uintptr_t)uk_boot_info()->hypercall_gate;
+        if (gate[3] != 0x48 || gate[4] != 0x8b || gate[5] != 0x25) {
+            printf("the gate is not the seccomp trampoline\n");
+            return 3;
+        }
+        int32_t disp;
+        memcpy(&disp, gate + 6, sizeof disp);
+        volatile uint64_t *stack_top = (volatile uint64_t *)(gate + 10 + disp);
+        *stack_top = uk_boot_info()->heap_end + 4096 + 1024;
+        printf("monitor stack moved\n");
+        ((void (*)(uint64_t, uint64_t))(uintptr_t)uk_boot_info()->hypercall_gate)(99, 0);
+    } else if (strcmp(w, "gate-regs") == 0) {
+        static struct uk_hc_walltime wt;
+        static uint64_t out[25];
+        probe_gate(uk_boot_info()->hypercall_gate, UK_HC_WALLTIME, (uint64_t)(uintptr_t)&wt, out);
+        unsigned outside = 0, xmm = 0;
+        for (int i = 0; i < 9; ++i)
+            outside += out[i] >= uk_boot_info()->mem_size;
+        for (int i = 9; i < 25; ++i)
+            xmm += out[i] != 0;
+        printf("gprs outside guest memory: %u, non-zero xmm: %u, rax=0x%llx\n", outside, xmm, (unsigned long long)out[0]);
         return 0;
     } else if (strcmp(w, "spin") == 0) {
         printf("spinning\n");

@@ -18,6 +18,9 @@ static int failures;
 static uint64_t nic, blk;
 static uint64_t done; /* the OUT count of the last call: done_len, done or ready_set */
 static uint8_t frame[2048], other[2048];
+/* Read-only to the guest (rodata): a hypercall must not write where the guest cannot. */
+static const uint8_t ro_buf[2048] = {0x5a};
+static const struct uk_net_frame ro_vec[1] = {{(uint64_t)(uintptr_t)frame, sizeof frame, 7}};
 
 static const char *status_name(int st)
 {
@@ -104,6 +107,14 @@ static void netio_checks(uint64_t mtu)
     EXPECT(netio(R, nic, f, 13), UK_EINVAL, 1, "netread into 13 bytes is EINVAL");
     EXPECT(netio(R, nic, mem - 100, 2000), UK_EFAULT, 1, "netread across the end of memory is EFAULT");
     EXPECT(netio(R, nic, UINT64_MAX - 10, 2000), UK_EFAULT, 1, "netread to a wrapping address is EFAULT");
+    /* The guest's own rights: read-only pages are not a netread buffer (EFAULT, checked before
+     * the NIC is read: EAGAIN here would mean the buffer passed). */
+    const uint8_t text_before = *(const volatile uint8_t *)(uintptr_t)ADDR(netio);
+    EXPECT(netio(R, nic, ADDR(netio), 64), UK_EFAULT, done == 0, "netread into the guest's text is EFAULT");
+    EXPECT(netio(R, nic, ADDR(ro_buf), sizeof ro_buf), UK_EFAULT, ro_buf[0] == 0x5a, "netread into rodata is EFAULT");
+    EXPECT(netio(R, nic, ADDR(ro_buf) + sizeof ro_buf - 14, 14), UK_EFAULT, 1, "netread into rodata's last 14 bytes is EFAULT");
+    EXPECT(UK_OK, UK_OK, *(const volatile uint8_t *)(uintptr_t)ADDR(netio) == text_before, "the text is unchanged");
+    EXPECT(netio(W, nic, ADDR(netio), 60), UK_OK, done == 60, "netwrite from the guest's text is fine (it may read it)");
 }
 
 static void batch_checks(void)
@@ -131,6 +142,16 @@ static void batch_checks(void)
     EXPECT(netv(UK_HC_NETREADV, nic, ADDR(v), 2), UK_EAGAIN, done == 0 && v[0].done_len == 0,
            "netreadv with no frame waiting: 0 done, EAGAIN");
     EXPECT(netv(UK_HC_NETREADV, nic, UINT64_MAX - 30, 2), UK_EFAULT, 1, "netreadv with a wrapping vector is EFAULT");
+    EXPECT(netv(UK_HC_NETREADV, nic, ADDR(ro_vec), 1), UK_EFAULT, done == 0 && ro_vec[0].done_len == 7,
+           "netreadv with its frame vector in rodata is EFAULT (done_len is written back)");
+    EXPECT(netv(UK_HC_NETWRITEV, nic, ADDR(ro_vec), 1), UK_EFAULT, done == 0 && ro_vec[0].done_len == 7,
+           "netwritev with its frame vector in rodata is EFAULT");
+    v[0] = (struct uk_net_frame){ADDR(ro_buf), sizeof ro_buf, 7};
+    EXPECT(netv(UK_HC_NETREADV, nic, ADDR(v), 1), UK_EFAULT, done == 0 && v[0].done_len == 0 && ro_buf[0] == 0x5a,
+           "netreadv of a frame into rodata is EFAULT, done_len 0");
+    v[0] = (struct uk_net_frame){ADDR(netio), 64, 7};
+    EXPECT(netv(UK_HC_NETREADV, nic, ADDR(v), 1), UK_EFAULT, done == 0 && v[0].done_len == 0,
+           "netreadv of a frame into the guest's text is EFAULT");
     EXPECT(netv(UK_HC_NETREADV, 99, ADDR(v), 2), UK_EBADF, 1, "netreadv on handle 99 is EBADF");
     done = 99;
     EXPECT(poll_now(0), UK_OK, done == 0, "poll with nothing waiting: ready_set 0");

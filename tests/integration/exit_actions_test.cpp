@@ -431,6 +431,34 @@ TEST_CASE("--stats records a refused system call (killed, 254) and an ending bef
     CHECK(s["time_ns"]["boot"].is_null());
 }
 
+TEST_CASE("--stats never lands on a disk's file, a symlink or a FIFO: refused at start-up (252), nothing touched, no hang") {
+    for_each_backend("stats paths", [&](const std::string& b) {
+        TempDir dir;
+        const std::string disk = dir / "disk.img", image(64 << 10, 'D');
+        std::ofstream(disk, std::ios::binary) << image;
+        auto contents = [](const std::string& path) {
+            std::ifstream in(path, std::ios::binary);
+            return std::string(std::istreambuf_iterator<char>(in), {});
+        };
+        RunResult same = run_on(example_exe("blkstore"), b, {"--block:storage=" + disk, "--stats=" + disk}, {"put", "k", "v"});
+        check_exit(same, 252);
+        REQUIRE(same.err_lines().size() == 1);  // one line, naming the problem
+        CHECK(contains(same.err, ": --stats=" + disk + ": is a file attached as a device; a report would overwrite it\n"));
+        CHECK(contents(disk) == image);
+
+        std::filesystem::create_symlink(disk, dir / "link.json");
+        RunResult link = run_on(example_exe("blkstore"), b, {"--block:storage=" + disk, "--stats=" + dir / "link.json"}, {"get", "k"});
+        check_exit(link, 252);
+        CHECK(contains(link.err, "is a symbolic link"));
+        CHECK(contents(disk) == image);
+
+        REQUIRE(::mkfifo((dir / "fifo").c_str(), 0600) == 0);
+        RunResult fifo = run_on(guest_exe("halt7"), b, {"--stats=" + dir / "fifo"});
+        check_exit(fifo, 252);
+        CHECK(contains(fifo.err, "is not a regular file"));
+    });
+}
+
 TEST_CASE("--stats counts a disk's bytes in and out (blkstore)") {
     for_each_backend("stats blk", [&](const std::string& b) {
         TempDir dir;
@@ -538,6 +566,20 @@ TEST_CASE("ukbake --extract-guest gives back the baked guest ELF byte for byte")
     check_exit(r, 252);
     CHECK(contains(r.err, "no ukmon_guest section"));
     CHECK(::access((dir / "no.elf").c_str(), F_OK) != 0);
+}
+
+TEST_CASE("ukbake --inspect or a bake given a baked executable points to --extract-guest") {
+    TempDir dir;
+    const std::string app = example_exe("hello");
+    for (const std::vector<std::string>& argv : {std::vector<std::string>{build_dir() + "/bin/ukbake", "--inspect", app},
+                                                 std::vector<std::string>{build_dir() + "/bin/ukbake", app, "-o", dir / "again"}}) {
+        RunResult r = run(argv);
+        INFO(r.describe());
+        check_exit(r, 252);
+        CHECK(r.err == "ukbake: " + app + " is a baked ukmon executable, not a guest ELF: get its guest with "
+                       "ukbake --extract-guest " + app + " -o GUEST.elf\n");
+    }
+    CHECK(::access((dir / "again").c_str(), F_OK) != 0);
 }
 
 // ---- plain gdb under seccomp (docs/debugging.md) ------------------------------------------------

@@ -120,6 +120,86 @@ TEST_CASE("a blk image's filter adds pread64/pwrite64/fsync on its disk's fd, wh
     ::rmdir(dir);
 }
 
+// The policy table of --print-filter, one rule a line, whitespace collapsed: call, arguments,
+// owner and why. Checked rule by rule so that loosening an argument (any fd for write, any
+// clock id, a longer disk request) fails a test, not only adding or removing a call.
+std::vector<std::string> rule_lines(const std::string& exe, const std::string& backend,
+                                    const std::vector<std::string>& flags = {}) {
+    std::vector<std::string> all = flags;
+    all.push_back("--print-filter");
+    RunResult r = run_on(exe, backend, all);
+    INFO(r.describe());
+    REQUIRE(r.exit_code == 0);
+    std::vector<std::string> rules;
+    for (const std::string& line : r.out_lines()) {
+        if (line.rfind("# The BPF program", 0) == 0) break;
+        if (line.empty() || line[0] == '#') continue;
+        std::istringstream words(line);
+        std::string w, joined;
+        while (words >> w) joined += (joined.empty() ? "" : " ") + w;
+        rules.push_back(joined);
+    }
+    return rules;
+}
+
+// The ukmon personality's rules (its hypercalls), then the core's own exit path.
+const std::vector<std::string> core_rules{
+    "write arg0 == stdout core puts hypercall: the guest's console",
+    "clock_gettime arg0 == CLOCK_REALTIME core walltime hypercall (when the vDSO falls back)",
+    "clock_gettime arg0 == CLOCK_MONOTONIC core walltime hypercall, --stats times (when the vDSO falls back)",
+    "clock_nanosleep arg0 == CLOCK_MONOTONIC core poll hypercall without NICs: sleep until the deadline",
+    "write arg0 == stderr core diagnoses and exit reports",
+    "exit_group any arguments core the end of the run: the process exits with its code",
+};
+const std::vector<std::string> kvm_rules{
+    "ioctl arg0 == vcpu fd && arg1 == KVM_RUN kvm run the guest",
+    "ioctl arg0 == vcpu fd && arg1 == KVM_GET_REGS kvm registers for a crash diagnosis",
+    "ioctl arg0 == vcpu fd && arg1 == KVM_GET_SREGS kvm CR2 for a page-fault diagnosis",
+};
+
+TEST_CASE("--print-filter, rule by rule with arguments: hello, and a 4 KiB disk with --timeout") {
+    for_each_backend("filter rules", [](const std::string& b) {
+        std::vector<std::string> want = core_rules;
+        if (b == "kvm") want.insert(want.end(), kvm_rules.begin(), kvm_rules.end());
+        CHECK(rule_lines(example_exe("hello"), b) == want);
+
+        char path[] = "/tmp/ukmon-rules-XXXXXX";
+        int fd = ::mkstemp(path);
+        REQUIRE(fd >= 0);
+        REQUIRE(::ftruncate(fd, 4096) == 0);
+        ::close(fd);
+        const std::string disk = path, which = "'disk' (" + disk + ")";
+        std::vector<std::string> blk = core_rules;
+        // kvm: the monitor's own timer; seccomp: the guardian keeps the time, the guest's
+        // process has no timer call it could cancel a deadline with.
+        if (b == "kvm") blk.push_back("alarm arg0 == 0 core --timeout: the exit path cancels the timer (alarm(0)) first");
+        for (uint64_t len = 512; len <= 4096; len *= 2)  // one exact shape per length: offset <= 4096 - len
+            for (const char* call : {"pread64", "pwrite64"})
+                blk.push_back(std::string(call) + " arg0 == 3 && arg2 == " + std::to_string(len) + " && arg3 <= " +
+                              std::to_string(4096 - len) + " blk " + (call[1] == 'r' ? "blkread" : "blkwrite") + " on " + which);
+        blk.push_back("fsync arg0 == 3 blk blkflush and the flush at exit on " + which);
+        if (b == "kvm") blk.insert(blk.end(), kvm_rules.begin(), kvm_rules.end());  // the lock-down's own, last
+        CHECK(rule_lines(guest_exe("hostile_rawio"), b, {"--block:disk=" + disk, "--timeout=5"}) == blk);
+        ::unlink(path);
+    });
+}
+
+TEST_CASE("seccomp: the BPF itself (libseccomp's rendering) allows write on fds 1 and 2 only, for hello") {
+    for_each_backend("filter write fds", [](const std::string& b) {
+        RunResult r = run_on(example_exe("hello"), b, {"--print-filter"});
+        REQUIRE(r.exit_code == 0);
+        std::string bpf = r.out.substr(r.out.find("# The BPF program"));
+        size_t at = bpf.find("if ($syscall == 1)\n");
+        REQUIRE(at != std::string::npos);
+        size_t end = bpf.find("# filter for syscall", at);
+        std::string block = bpf.substr(at, end == std::string::npos ? std::string::npos : end - at);
+        std::vector<std::string> compared;
+        for (std::istringstream in(block); std::getline(in, block);)
+            if (block.find("$a0.lo32 ==") != std::string::npos) compared.push_back(block.substr(block.find("$a0")));
+        CHECK(compared == std::vector<std::string>{"$a0.lo32 == 2)", "$a0.lo32 == 1)"});
+    }, {"seccomp"});
+}
+
 TEST_CASE("after the filter is installed, a traced hello makes only calls its filter allows") {
     if (!have_strace()) {
         std::printf("SKIP: strace check: /usr/bin/strace is missing\n");

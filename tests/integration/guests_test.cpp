@@ -274,3 +274,30 @@ TEST_CASE("forbidden_syscall: a raw system call never happens; seccomp kills (25
         }
     });
 }
+
+TEST_CASE("forbidden_syscall: a guest reads only the wall and monotonic clocks, never a process's CPU-time clock") {
+    for_each_backend("clock ids", [](const std::string& b) {
+        const std::vector<std::pair<std::string, std::string>> refused{
+            {"clock-cpu", "clock_gettime (228)"}, {"clock-pid", "clock_gettime (228)"}, {"sleep-pid", "clock_nanosleep (230)"}};
+        for (const auto& [call, named] : refused) {
+            CAPTURE(call);
+            RunResult r = run_on(guest_exe("forbidden_syscall"), b, {}, {call, "-"});
+            INFO(r.describe());
+            CHECK(r.out_lines() == Lines{"attempting " + call});
+            Lines err = r.err_lines();
+            REQUIRE(!err.empty());
+            if (b == "seccomp") {
+                check_exit(r, 254);
+                CHECK(starts_with(err[0], "ukmon: guest killed: forbidden system call " + named));
+            } else {
+                check_exit(r, 255);
+                CHECK(starts_with(err[0], "ukmon: guest crashed: system call instruction"));
+            }
+        }
+        if (b == "seccomp") {  // the clock the hypercalls use stays allowed (kvm: no kernel to call)
+            RunResult ok = run_on(guest_exe("forbidden_syscall"), b, {}, {"clock-monotonic", "-"});
+            check_exit(ok, 0);
+            CHECK(ok.out_lines() == Lines{"attempting clock-monotonic", "clock-monotonic returned 0"});
+        }
+    });
+}

@@ -651,22 +651,39 @@ TEST_CASE("hostile: port I/O, forged fault/syscall reports, int 0x80, vmcall and
             check_exit(i, 255);
             CHECK(starts_with(first_err_line(i), "ukmon: guest crashed: "));
         }
-        // vmcall at CPL3: a fault, or (VT-x) KVM's own refusal returned in rax, -KVM_EPERM.
+    });
+}
+
+// vmcall's outcome depends on the host, not on ukmon: at CPL3 it faults (#UD, #GP) on AMD and
+// bare VT-x, and where the host itself is a VM on Intel, the hypervisor below answers it with an
+// error in rax (-1000, -KVM_EPERM; -1 when nested) and the guest goes on. Both are safe; anything
+// else (a monitor crash, another exit code, a success value in rax) is not.
+TEST_CASE("hostile: vmcall at user privilege faults, or returns an error and gains nothing (host-dependent)") {
+    for_each_backend("hostile vmcall", [&](const std::string& b) {
         RunResult v = run_on(guest_exe("hostile_memory"), b, {}, {"vmcall"});
         INFO(v.describe());
-        if (b == "kvm" && v.exit_code == 1)
-            CHECK(v.out_lines() == Lines{"vmcall", "returned -1000", "survived"});
-        else {
-            check_exit(v, 255);
+        if (v.exit_code == 255) {
             CHECK(starts_with(first_err_line(v), "ukmon: guest crashed: "));
+            CHECK_FALSE(has(v.out, "survived"));
+            return;
         }
+        check_exit(v, 1);  // the guest's own status after "survived"
+        Lines out = v.out_lines();
+        REQUIRE(out.size() == 3);
+        CHECK(out[0] == "vmcall");
+        CHECK(out[2] == "survived");
+        REQUIRE(starts_with(out[1], "returned -"));
+        long value = std::stol(out[1].substr(std::string("returned ").size()));
+        CHECK(value >= -4095);  // an error number, not an address or a success
+        CHECK(value <= -1);
+        CHECK(v.err.empty());
     });
 }
 
 // ==== raw system calls on a device fd ===============================================================
 
-TEST_CASE("hostile: a raw pwrite64 on the disk's fd cannot grow the file without limit (seccomp: the filter bounds offset and length)") {
-    for_each_backend("hostile raw pwrite64", [](const std::string& b) {
+TEST_CASE("hostile: raw pread64/pwrite64 on the disk's fd never touch a byte at or past its end, so the disk never grows, run after run") {
+    for_each_backend("hostile raw disk I/O", [](const std::string& b) {
         TempDir dir;
         std::string disk = make_disk(dir);
         const uint64_t capacity = 64 << 10;
@@ -675,33 +692,62 @@ TEST_CASE("hostile: a raw pwrite64 on the disk's fd cannot grow the file without
         check_exit(f, 0);
         REQUIRE(has(f.out, "pwrite64         arg0 == 3 "));  // the disk is fd 3: nothing inherited
         struct Case {
+            const char* call;
             uint64_t offset, len;
             bool allowed;  // by the seccomp filter
         };
         const std::vector<Case> cases{
-            {0, 512, true},                              // inside the disk: the guest's own data
-            {capacity - 512, 512, true},
-            {1ull << 30, 512, false},                    // far past the end
-            {capacity, 512, false},                      // just past it
-            {capacity - 512, 2 << 20, false},            // 2 MiB at once
-            {capacity - 512, (2 << 20) - 512, true},     // the residual bound: < 2 MiB past 2^k
+            {"pwrite64", 0, 512, true},                              // inside the disk: the guest's own data
+            {"pwrite64", capacity - 512, 512, true},                 // the last sector
+            {"pwrite64", capacity - 4096, 4096, true},
+            {"pwrite64", 0, capacity, true},                         // the whole disk at once
+            {"pread64", capacity - 512, 512, true},
+            {"pwrite64", capacity - 511, 512, false},                // its last byte one past the end
+            {"pwrite64", capacity, 512, false},                      // just past the end
+            {"pwrite64", 1ull << 30, 512, false},                    // far past it
+            {"pwrite64", capacity - 512, 1024, false},               // starts inside, ends outside
+            {"pwrite64", capacity - 512, (2 << 20) - 512, false},    // grew the disk under the old 2^k bound
+            {"pwrite64", 0, 1536, false},                            // a ragged length: not a shape the monitor uses
+            {"pwrite64", 0, 2 << 20, false},                         // longer than any allowed request
+            {"pwrite64", ~uint64_t(0) - 511, 512, false},            // offset + length wraps around 2^64
+            {"pread64", capacity, 512, false},
+            {"pread64", 0, 1000, false},
+            {"write", 0, 512, false},                                // write(2) on the disk: never
         };
         for (const Case& c : cases) {
+            CAPTURE(c.call);
             CAPTURE(c.offset);
             CAPTURE(c.len);
-            RunResult r = run_on(exe, b, {"--block:disk=" + disk}, {"3", std::to_string(c.offset), std::to_string(c.len)});
+            RunResult r = run_on(exe, b, {"--block:disk=" + disk},
+                                 {c.call, "3", std::to_string(c.offset), std::to_string(c.len)});
             INFO(r.describe());
             if (b == "kvm") {
                 check_exit(r, 255);
-                CHECK(starts_with(first_err_line(r), "ukmon: guest crashed: system call instruction, number 18 (pwrite64)"));
+                CHECK(starts_with(first_err_line(r), "ukmon: guest crashed: system call instruction, number "));
             } else if (c.allowed) {
                 check_exit(r, 0);
-                CHECK(r.out_lines() == Lines{"pwrite64", "pwrite64 returned " + std::to_string(c.len)});
+                CHECK(r.out_lines() == Lines{c.call, std::string(c.call) + " returned " + std::to_string(c.len)});
             } else {
                 check_exit(r, 254);
-                CHECK(starts_with(first_err_line(r), "ukmon: guest killed: forbidden system call pwrite64 (18)"));
+                CHECK(starts_with(first_err_line(r), std::string("ukmon: guest killed: forbidden system call ") + c.call + " ("));
             }
-            CHECK(fs::file_size(disk) <= capacity + (2 << 20));
+            CHECK(fs::file_size(disk) == capacity);  // after every run, not only the last
+        }
+        // write(2)'s fd argument: the console only (a raw write of 0 bytes to stdout returns 0);
+        // stdin, the disk's fd above and an fd not open are refused by the filter itself.
+        for (const char* fd : {"0", "1", "4", "1000"}) {
+            CAPTURE(fd);
+            bool allowed = std::string(fd) == "1";
+            RunResult r = run_on(exe, b, {"--block:disk=" + disk}, {"write", fd, "0", allowed ? "0" : "512"});
+            INFO(r.describe());
+            if (b == "kvm") check_exit(r, 255);
+            else if (allowed) {
+                check_exit(r, 0);
+                CHECK(r.out_lines() == Lines{"write", "write returned 0"});
+            } else {
+                check_exit(r, 254);
+                CHECK(starts_with(first_err_line(r), "ukmon: guest killed: forbidden system call write (1)"));
+            }
         }
     });
 }
@@ -714,6 +760,54 @@ TEST_CASE("kvm: CPUID tells the guest neither VMX nor SVM (it cannot nest) and t
         check_exit(r, 0);
         CHECK(r.out_lines() == Lines{"vmx=0 svm=0 hypervisor=1"});
     }, {"kvm"});
+}
+
+// ==== guest text in diagnoses ======================================================================
+
+TEST_CASE("hostile: a guest function name with a newline and an escape sequence is printed escaped (crash and timeout)") {
+    for_each_backend("hostile symbol", [](const std::string& b) {
+        const std::string escaped = "evil\\x0aukmon: forged line \\x1b[31mred+0x";
+        RunResult crash = run_on(guest_exe("hostile_symbol"), b, {}, {"crash"});
+        INFO(crash.describe());
+        check_exit(crash, 255);
+        CHECK(crash.err.find('\x1b') == std::string::npos);
+        REQUIRE(crash.err_lines().size() == 2);  // the diagnosis and its register line: nothing forged
+        CHECK(starts_with(crash.err_lines()[0], "ukmon: guest crashed: page fault (#PF): write of address 0x8"));
+        CHECK(crash.err_lines()[1].find(" (" + escaped) != std::string::npos);
+
+        RunResult spin = run_on(guest_exe("hostile_symbol"), b, {"--timeout=1"}, {"spin"});
+        INFO(spin.describe());
+        check_exit(spin, 251);
+        CHECK(spin.err.find('\x1b') == std::string::npos);
+        REQUIRE(spin.err_lines().size() == 2);
+        CHECK(spin.err_lines()[1].find(" (" + escaped) != std::string::npos);
+    });
+}
+
+// ==== what the monitor leaves in the guest's reach ===================================================
+
+TEST_CASE("hostile: the gate returns no monitor value: scratch registers hold nothing outside guest memory (seccomp: all zero)") {
+    for_each_backend("gate registers", [](const std::string& b) {
+        RunResult r = run_on(guest_exe("hostile_memory"), b, {}, {"gate-regs"});
+        INFO(r.describe());
+        check_exit(r, 0);
+        Lines out = r.out_lines();
+        REQUIRE(out.size() == 1);
+        CHECK(starts_with(out[0], "gprs outside guest memory: 0, "));
+        // seccomp: the monitor's C code ran on this thread; nothing of it may remain (kvm: the
+        // VM exit leaves the guest's own xmm values, which the probe set non-zero).
+        if (b == "seccomp") CHECK(out[0] == "gprs outside guest memory: 0, non-zero xmm: 0, rax=0x0");
+    });
+}
+
+TEST_CASE("hostile: seccomp: a guest that breaks the monitor's stack is reported as a crash inside the guest's process, not a monitor crash") {
+    for_each_backend("monitor memory", [](const std::string& b) {
+        RunResult r = run_on(guest_exe("hostile_memory"), b, {}, {"shrink-monitor-stack"});
+        INFO(r.describe());
+        check_exit(r, 253);
+        CHECK(starts_with(first_err_line(r), "ukmon: crashed inside the guest's process, while the monitor served a hypercall: signal 11 (SEGV)"));
+        CHECK(has(first_err_line(r), "(a monitor bug, or a guest that rewrote the monitor's memory)"));
+    }, {"seccomp"});
 }
 
 // ==== the exit path is the guest's too (seccomp): what must be trusted lives in the guardian ====

@@ -74,12 +74,24 @@ TEST_CASE("each monitor flag sets exactly its option") {
 }
 
 TEST_CASE("an unknown flag is refused with a one-line error that names it") {
-    for (std::string_view flag : {"--frobnicate", "-x", "--backend", "--mem", "--memory=64M", "---"}) {
+    for (std::string_view flag : {"--frobnicate", "-x", "--memory=64M", "---"}) {
         CAPTURE(flag);
         std::string e = parse_error({flag});
         CHECK(contains(e, "'" + std::string(flag) + "'"));
         CHECK(contains(e, "unknown option"));
         CHECK_FALSE(contains(e, "\n"));
+    }
+}
+
+TEST_CASE("an option that takes a value, given without '=' (--mem 64M), is told how to write it") {
+    const std::pair<std::string_view, std::string_view> valued[] = {
+        {"--backend", "--backend=kvm|seccomp|auto"}, {"--mem", "--mem=SIZE"}, {"--timeout", "--timeout=SECONDS"},
+        {"--gdb", "--gdb=PORT"}, {"--stats", "--stats=FILE"}, {"--dumpcore", "--dumpcore=DIR"}};
+    for (auto [flag, form] : valued) {
+        CAPTURE(flag);
+        std::string e = parse_error({flag, "64M"});
+        CHECK(e == "bad option '" + std::string(flag) + "': it needs a value: write " + std::string(form) +
+                       " (with '=', not a space)");
     }
 }
 

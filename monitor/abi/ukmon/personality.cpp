@@ -4,6 +4,8 @@
 
 #include <sys/syscall.h>
 
+#include <ctime>
+
 #include "monitor/abi/ukmon/boot_info.hpp"
 #include "monitor/abi/ukmon/hypercalls.hpp"
 #include "monitor/abi/ukmon/manifest.hpp"
@@ -33,8 +35,14 @@ public:
 
     void add_syscall_rules(SyscallPolicy& p) const override {
         p.allow(__NR_write, {{0, 1, ~0ull, "stdout"}}, "core", "puts hypercall: the guest's console");
-        p.allow(__NR_clock_gettime, {}, "core", "walltime hypercall (when the vDSO falls back)");
-        p.allow(__NR_clock_nanosleep, {}, "core", "poll hypercall without NICs: sleep until the deadline");
+        // Only the clocks the hypercalls and --stats read: any other id (a CPU-time clock of a
+        // pid) would tell a guest under seccomp which host processes exist and what they ran.
+        p.allow(__NR_clock_gettime, {{0, CLOCK_REALTIME, ~0ull, "CLOCK_REALTIME"}}, "core",
+                "walltime hypercall (when the vDSO falls back)");
+        p.allow(__NR_clock_gettime, {{0, CLOCK_MONOTONIC, ~0ull, "CLOCK_MONOTONIC"}}, "core",
+                "walltime hypercall, --stats times (when the vDSO falls back)");
+        p.allow(__NR_clock_nanosleep, {{0, CLOCK_MONOTONIC, ~0ull, "CLOCK_MONOTONIC"}}, "core",
+                "poll hypercall without NICs: sleep until the deadline");
     }
 
 private:
