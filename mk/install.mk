@@ -6,7 +6,8 @@
 #   PREFIX/lib/ukmon/guest/     crt0.o, libukguest.a, guest.ld          (the guest side)
 #   PREFIX/include/ukmon-guest/ ukmon/*.h and the guest's own libc headers (kept apart from
 #                               the host's /usr/include: they would shadow glibc's)
-#   PREFIX/lib/pkgconfig/ukmon-guest.pc, PREFIX/share/man/man1/{ukbake,ukmon}.1
+#   PREFIX/lib/pkgconfig/ukmon-guest.pc, PREFIX/share/man/man1/{ukbake,ukmon}.1,
+#   PREFIX/lib/systemd/system/ukmon@.service (docs/deploy.md)
 # Every path is found relative to the installed files, so a staged tree works where it lies.
 # make deb: the same tree as a Debian package (tools/mkdeb); make help: the targets.
 PREFIX ?= /usr/local
@@ -30,6 +31,7 @@ install: $(LIBUKMON) $(MAIN_OBJS) $(MODULE_OBJS) $(GUESTLIB) $(GUEST_CRT0) $(UKB
 	install -m 0644 guest-abi/include/libc/*.h $(INSTALL_ROOT)/include/ukmon-guest/libc/
 	sed 's/@VERSION@/$(VERSION)/' tools/ukmon-guest.pc.in > $(INSTALL_ROOT)/lib/pkgconfig/ukmon-guest.pc
 	install -m 0644 docs/man/ukbake.1 docs/man/ukmon.1 $(INSTALL_ROOT)/share/man/man1/
+	install -D -m 0644 deploy/systemd/ukmon@.service $(INSTALL_ROOT)/lib/systemd/system/ukmon@.service
 
 # The package is the install of PREFIX=/usr into a staging root, packed by dpkg-deb.
 deb: $(LIBUKMON) $(MAIN_OBJS) $(MODULE_OBJS) $(GUESTLIB) $(GUEST_CRT0) $(UKBAKE) $(UKOCI) $(INSPECT)

@@ -79,16 +79,20 @@ run_crun() {
 }
 
 # podman with its own storage (vfs: no overlay mounts left behind), no network, and the
-# default seccomp profile. The limits are explicit because podman's default (raise
-# RLIMIT_NOFILE/NPROC to the maximum) needs CAP_SYS_RESOURCE, which a sandboxed host may lack.
-PODMAN=(podman --root "$T/podman/root" --runroot "$T/podman/run" --storage-driver vfs
-        --cgroup-manager cgroupfs --events-backend file)
+# default seccomp profile. The limits are set because podman's default (raise RLIMIT_NOFILE
+# and NPROC to the maximum) needs CAP_SYS_RESOURCE, which a sandboxed host may lack.
+PODMAN=(env "CONTAINERS_CONF=$T/containers.conf" podman --root "$T/podman/root" --runroot "$T/podman/run"
+        --storage-driver vfs --cgroup-manager cgroupfs --events-backend file)
+cat >"$T/containers.conf" <<'EOF'
+[containers]
+default_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]
+EOF
 podman_load() {  # podman_load NAME -> localhost/ukmon-NAME:test
     "${PODMAN[@]}" load -q -i "$T/img-$1.tar" >"$T/load" 2>&1 || { cat "$T/load"; fail "podman load $1"; }
     "${PODMAN[@]}" tag "$(sed -n 's/^Loaded image: //p' "$T/load")" "localhost/ukmon-$1:test" || fail "podman tag $1"
 }
 run_podman() {
-    local name=$1 kvm=$2 disk=$3 opts=(--rm --network none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024)
+    local name=$1 kvm=$2 disk=$3 opts=(--rm --network none)
     shift 3
     [ "$kvm" = 1 ] && opts+=(--device /dev/kvm)
     [ "$disk" != - ] && opts+=(-v "$disk:/data")
