@@ -58,11 +58,10 @@ hybrid_ok() {
 # Each runs the image's entrypoint with ARG... appended, stdout+stderr to $T/out, and
 # returns the container's exit status. KVM=1 passes /dev/kvm in; DISKDIR is mounted at /data.
 N=0
-bundle() {  # bundle NAME KVM DISKDIR ARG... -> B=$T/bundle-N, for runc and crun
+bundle() {  # bundle NAME KVM DISKDIR ARG... -> B, a new bundle for runc and crun
     local name=$1 kvm=$2 disk=$3
     shift 3
-    N=$((N + 1))
-    B=$T/bundle-$N
+    B=$(mktemp -u "$T/bundle-XXXXXX")  # unique even when called from a subshell
     umoci unpack --image "$T/img-$name:$name" "$B" >/dev/null 2>&1 || fail "umoci unpack $name"
     local opts=(--seccomp /usr/share/containers/seccomp.json)
     [ "$kvm" = 1 ] && opts+=(--device /dev/kvm)
@@ -71,11 +70,11 @@ bundle() {  # bundle NAME KVM DISKDIR ARG... -> B=$T/bundle-N, for runc and crun
 }
 run_runc() {
     bundle "$@"
-    runc --root "$T/runc" run --bundle "$B" "ukmon-$$-$N" >"$T/out" 2>&1
+    runc --root "$T/runc" run --bundle "$B" "ukmon-${B##*-}" >"$T/out" 2>&1
 }
 run_crun() {
     bundle "$@"
-    hybrid_ok crun --root "$T/crun" run --bundle "$B" "ukmon-$$-$N" >"$T/out" 2>&1
+    hybrid_ok crun --root "$T/crun" run --bundle "$B" "ukmon-${B##*-}" >"$T/out" 2>&1
 }
 
 # podman with its own storage (vfs: no overlay mounts left behind), no network, and the
