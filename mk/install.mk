@@ -1,7 +1,7 @@
 # make install [PREFIX=/usr/local] [DESTDIR=]: ukbake and what it links with, the guest
 # headers, library and linker script, a pkg-config file for guests, and the man pages.
 #   PREFIX/bin/ukbake
-#   PREFIX/lib/ukmon/           ukoci, ukmon-inspect (ukbake's helpers), libukmon.a, main.o,
+#   PREFIX/lib/ukmon/           ukoci, ukmon-inspect, ukmon-podnet (ukbake's helpers), libukmon.a, main.o,
 #                               embedded_guest.o, ldflags, modules/*.o  (the monitor side)
 #   PREFIX/lib/ukmon/guest/     crt0.o, libukguest.a, guest.ld          (the guest side)
 #   PREFIX/include/ukmon-guest/ ukmon/*.h and the guest's own libc headers (kept apart from
@@ -16,13 +16,14 @@ INSTALL_ROOT := $(DESTDIR)$(PREFIX)
 VERSION := $(shell sed -nE 's/.*version_string = "([^"]+)".*/\1/p' monitor/version.hpp)
 
 .PHONY: install deb help
-install: $(LIBUKMON) $(MAIN_OBJS) $(MODULE_OBJS) $(GUESTLIB) $(GUEST_CRT0) $(UKBAKE) $(UKOCI) $(INSPECT)
+install: $(LIBUKMON) $(MAIN_OBJS) $(MODULE_OBJS) $(GUESTLIB) $(GUEST_CRT0) $(UKBAKE) $(UKOCI) $(UKPODNET) $(INSPECT)
 	@if grep -q fsanitize $(BUILD)/lib/ldflags; then echo "install: $(BUILD) is a SANITIZE=1 build; install a normal one" >&2; exit 1; fi
 	install -d $(INSTALL_ROOT)/bin $(INSTALL_ROOT)/lib/ukmon/modules $(INSTALL_ROOT)/lib/ukmon/guest \
 	    $(INSTALL_ROOT)/include/ukmon-guest/ukmon $(INSTALL_ROOT)/include/ukmon-guest/libc \
 	    $(INSTALL_ROOT)/lib/pkgconfig $(INSTALL_ROOT)/share/man/man1
 	install -m 0755 tools/ukbake $(INSTALL_ROOT)/bin/ukbake
 	install -m 0755 tools/ukoci $(INSTALL_ROOT)/lib/ukmon/ukoci
+	install -m 0755 $(UKPODNET) $(INSTALL_ROOT)/lib/ukmon/ukmon-podnet
 	install -m 0755 -s $(INSPECT) $(INSTALL_ROOT)/lib/ukmon/ukmon-inspect
 	install -m 0644 $(LIBUKMON) $(MAIN_OBJS) $(BUILD)/lib/ldflags $(INSTALL_ROOT)/lib/ukmon/
 	install -m 0644 $(MODULE_OBJS) $(INSTALL_ROOT)/lib/ukmon/modules/
@@ -34,7 +35,7 @@ install: $(LIBUKMON) $(MAIN_OBJS) $(MODULE_OBJS) $(GUESTLIB) $(GUEST_CRT0) $(UKB
 	install -D -m 0644 deploy/systemd/ukmon@.service $(INSTALL_ROOT)/lib/systemd/system/ukmon@.service
 
 # The package is the install of PREFIX=/usr into a staging root, packed by dpkg-deb.
-deb: $(LIBUKMON) $(MAIN_OBJS) $(MODULE_OBJS) $(GUESTLIB) $(GUEST_CRT0) $(UKBAKE) $(UKOCI) $(INSPECT)
+deb: $(LIBUKMON) $(MAIN_OBJS) $(MODULE_OBJS) $(GUESTLIB) $(GUEST_CRT0) $(UKBAKE) $(UKOCI) $(UKPODNET) $(INSPECT)
 	rm -rf $(BUILD)/deb
 	$(MAKE) --no-print-directory install PREFIX=/usr DESTDIR=$(abspath $(BUILD))/deb/root
 	bash tools/mkdeb $(BUILD)/deb/root $(VERSION) $(BUILD)

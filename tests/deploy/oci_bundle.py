@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
 """Edits the config.json of a bundle `umoci unpack` made, the way an engine would, for a
 run under runc or crun (which have no profile of their own):
-  oci_bundle.py CONFIG [--seccomp PROFILE] [--device PATH] [--bind SRC:DST] [-- ARG...]
+  oci_bundle.py CONFIG [--seccomp PROFILE] [--device PATH] [--bind SRC:DST] [--netns PATH]
+                [--cap CAP] [-- ARG...]
 --seccomp  the engines' default profile (containers-common's seccomp.json, the one podman
            applies) converted to the runtime spec's form for this container's capabilities
 --device   a character device passed in (and allowed by the device cgroup), e.g. /dev/kvm
 --bind     a host directory mounted read-write
+--netns    join this network namespace (e.g. /run/netns/NAME) instead of a new empty one
+--cap      add a capability (e.g. CAP_NET_ADMIN) to the process's sets
 ARG...     appended to the image's entrypoint, as `podman run IMAGE ARG...` does"""
 import json
 import os
@@ -64,7 +67,8 @@ def convert_profile(path, caps):
 
 def main(argv):
     if len(argv) < 1:
-        sys.exit("usage: oci_bundle.py CONFIG [--seccomp PROFILE] [--device PATH] [--bind SRC:DST] [-- ARG...]")
+        sys.exit("usage: oci_bundle.py CONFIG [--seccomp PROFILE] [--device PATH] [--bind SRC:DST] "
+                 "[--netns PATH] [--cap CAP] [-- ARG...]")
     path, args = argv[0], argv[1:]
     with open(path) as f:
         cfg = json.load(f)
@@ -93,6 +97,12 @@ def main(argv):
             src, dst = val.split(":", 1)
             cfg["mounts"].append({"destination": dst, "type": "bind", "source": src,
                                   "options": ["rbind", "rw"]})
+        elif opt == "--netns":
+            ns = [n for n in linux["namespaces"] if n["type"] != "network"]
+            linux["namespaces"] = ns + [{"type": "network", "path": val}]
+        elif opt == "--cap":
+            for kind in ("bounding", "effective", "permitted"):
+                cfg["process"]["capabilities"][kind].append(val)
         else:
             sys.exit(f"oci_bundle.py: unknown option {opt}")
     with open(path, "w") as f:

@@ -46,6 +46,7 @@ assert layer.extractfile(m).read() == open(exe, "rb").read(), "the layer's file 
 c = cfg["config"]
 assert c["Entrypoint"] == ["/blkstore", "--block:storage=/data/disk.img"], c["Entrypoint"]
 assert (cfg["architecture"], cfg["os"], cfg["created"]) == ("amd64", "linux", "1970-01-01T00:00:00Z")
+assert "org.ukmon.podnet.needs" not in c["Labels"]
 want = {"org.ukmon.backends": "kvm,seccomp", "org.ukmon.backend.seccomp.needs": "nothing",
         "org.ukmon.backend.kvm.needs": "/dev/kvm", "org.ukmon.devices": "blk:storage",
         "org.opencontainers.image.title": "blkstore"}
@@ -55,6 +56,23 @@ assert c["StopSignal"] == "SIGTERM"
 man2 = blob(d2, json.load(open(os.path.join(d2, "index.json")))["manifests"][0]["digest"])
 assert blob(d2, man2["config"]["digest"])["config"]["Entrypoint"] == ["/blkstore", "--backend=auto"]
 print("# layout: one manifest, one layer with only /blkstore (0:0 0755), entrypoint and labels as asked")
+PY
+
+# --podnet: the helper beside the executable, the entrypoint through it, and a label.
+"$BUILD/bin/ukbake" --oci "$T/p" "$T/blkstore" --podnet >/dev/null || fail "ukbake --oci --podnet"
+python3 - "$T/p" "$BUILD/bin/ukmon-podnet" <<'PY' || fail "--podnet layout"
+import gzip, io, json, os, sys, tarfile
+d, helper = sys.argv[1:]
+blob = lambda dg: open(os.path.join(d, "blobs", *dg.split(":")), "rb").read()
+man = json.loads(blob(json.load(open(os.path.join(d, "index.json")))["manifests"][0]["digest"]))
+cfg = json.loads(blob(man["config"]["digest"]))["config"]
+layer = tarfile.open(fileobj=io.BytesIO(gzip.decompress(blob(man["layers"][0]["digest"]))))
+names = sorted(m.name for m in layer.getmembers())
+assert names == ["blkstore", "ukmon-podnet"], names
+assert layer.extractfile("ukmon-podnet").read() == open(helper, "rb").read(), "the helper differs"
+assert cfg["Entrypoint"] == ["/ukmon-podnet", "--", "/blkstore", "--backend=auto"], cfg["Entrypoint"]
+assert cfg["Labels"]["org.ukmon.podnet.needs"] == "CAP_NET_ADMIN,/dev/net/tun"
+print("# --podnet: /ukmon-podnet beside /blkstore, the entrypoint through it, its needs labelled")
 PY
 
 # Bad input: exit 252 and one line that names the problem.
