@@ -3,19 +3,21 @@
 # pod-like network namespace (eth0 on a bridge, MTU 1400, a default gateway), all made by
 # the test. ukmon-podnet wires a TAP to eth0 and gives the guest eth0's address, MAC and
 # MTU: udp-echo answers on the pod's own IP from the "node" and from another "pod" on the
-# bridge; when the container is stopped the TAP and the redirects are gone. No traffic
+# bridge, and the ping example answers in a third pod; when the container is stopped the
+# TAP and the redirects are gone. No traffic
 # leaves the namespaces made here.
 #   tests/deploy/pod_net.sh BUILD
 . "$(dirname "$0")/lib.sh" "$@"
 need_static udp-echo
+need_static ping
 need_root
-need_cmd umoci runc ip tc python3
+need_cmd umoci runc ip tc python3 ping
 [ -c /dev/net/tun ] || skip "no /dev/net/tun"
 [ -f /usr/share/containers/seccomp.json ] || skip "no /usr/share/containers/seccomp.json (containers-common)"
 [ -x "$BUILD/bin/ukmon-podnet" ] || fail "$BUILD/bin/ukmon-podnet is not built"
 
-node=ukmon-pn-node-$$ pod=ukmon-pn-pod-$$ peer=ukmon-pn-peer-$$
-for ns in $node $pod $peer; do
+node=ukmon-pn-node-$$ pod=ukmon-pn-pod-$$ peer=ukmon-pn-peer-$$ pingpod=ukmon-pn-ping-$$
+for ns in $node $pod $peer $pingpod; do
     ip netns add "$ns" || skip "ip netns add failed"
     CLEANUPS+=("for p in \$(ip netns pids $ns); do kill -9 \$p; done; ip netns del $ns")
     ip netns exec "$ns" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
@@ -36,22 +38,32 @@ plug $pod 2
 plug $peer 3
 mac=$(ip -n $pod -o link show eth0 | sed -nE 's/.*link\/ether ([0-9a-f:]+).*/\1/p')
 
-image udp-echo --podnet
-umoci unpack --image "$T/img-udp-echo:udp-echo" "$T/bundle" >/dev/null 2>&1 || fail "umoci unpack"
-# --cap before --seccomp: the profile's rules depend on the capabilities.
-python3 "$ROOT/tests/deploy/oci_bundle.py" "$T/bundle/config.json" --cap CAP_NET_ADMIN \
-    --netns "/run/netns/$pod" --device /dev/net/tun --seccomp /usr/share/containers/seccomp.json \
-    -- -- '{ip}' 7777 || fail "bundle config"
-id=ukmon-pn-$$
-runc --root "$T/runc" run --bundle "$T/bundle" "$id" >"$T/guest" 2>&1 &
-cpid=$!
-CLEANUPS=("runc --root $T/runc kill $id KILL; runc --root $T/runc delete -f $id" "${CLEANUPS[@]}")
-for i in $(seq 50); do
-    grep -q "echoing" "$T/guest" && break
-    kill -0 $cpid 2>/dev/null || { cat "$T/guest"; fail "the container ended before udp-echo was echoing"; }
-    sleep 0.1
-done
-grep -q "echoing" "$T/guest" || { cat "$T/guest"; fail "udp-echo did not start within 5 s"; }
+# start NAME NS ARG...: the image of NAME (made with --podnet) under runc in the pod NS, in
+# the background; waits for the guest's line saying it answers. Sets CPID and ID.
+start() {
+    local name=$1 ns=$2 i
+    shift 2
+    image "$name" --podnet
+    umoci unpack --image "$T/img-$name:$name" "$T/bundle-$name" >/dev/null 2>&1 || fail "umoci unpack $name"
+    # --cap before --seccomp: the profile's rules depend on the capabilities.
+    python3 "$ROOT/tests/deploy/oci_bundle.py" "$T/bundle-$name/config.json" --cap CAP_NET_ADMIN \
+        --netns "/run/netns/$ns" --device /dev/net/tun --seccomp /usr/share/containers/seccomp.json \
+        -- "$@" || fail "bundle config $name"
+    ID=ukmon-pn-$name-$$
+    runc --root "$T/runc" run --bundle "$T/bundle-$name" "$ID" >"$T/$name.log" 2>&1 &
+    CPID=$!
+    CLEANUPS=("runc --root $T/runc kill $ID KILL; runc --root $T/runc delete -f $ID" "${CLEANUPS[@]}")
+    for i in $(seq 50); do
+        grep -qE "echoing|answering" "$T/$name.log" && return 0
+        kill -0 $CPID 2>/dev/null || { cat "$T/$name.log"; fail "$name's container ended before its guest answered"; }
+        sleep 0.1
+    done
+    cat "$T/$name.log"
+    fail "$name did not start within 5 s"
+}
+start udp-echo $pod -- '{ip}' 7777
+id=$ID cpid=$CPID
+mv "$T/udp-echo.log" "$T/guest"
 sed 's/^/  | /' "$T/guest"
 grep -qxF "service: mac $mac mtu 1400 ip 10.89.0.2" "$T/guest" || fail "the guest did not get eth0's MAC $mac, MTU 1400 and address"
 grep -q "gateway 10.89.0.1 " "$T/guest" || fail "ukmon-podnet did not find the default gateway"
@@ -74,6 +86,15 @@ echo_from $node
 say "udp-echo answers on the pod's IP 10.89.0.2 from the node"
 echo_from $peer
 say "and from another pod on the bridge"
+ip netns exec $peer ping -c 3 -i 0.2 -W 2 10.89.0.2 >"$T/ping" 2>&1 || { cat "$T/ping"; fail "ping of the pod's IP"; }
+say "it answers ping on the pod's IP: $(grep -o '[0-9]* received' "$T/ping")"
+
+# The ping example in a third pod, answering on that pod's IP.
+plug $pingpod 4
+start ping $pingpod -- '{ip}'
+ip netns exec $node ping -c 3 -i 0.2 -W 2 10.89.0.4 >"$T/ping" 2>&1 || { cat "$T/ping"; fail "ping of the ping pod"; }
+ip netns exec $node ping -c 1 -W 2 -s 1372 -M do 10.89.0.4 >/dev/null || fail "a full-MTU (1400-byte) echo to the ping pod was not answered"
+say "the ping example answers on its pod's IP, full MTU included"
 
 runc --root "$T/runc" kill "$id" TERM
 for i in $(seq 50); do kill -0 $cpid 2>/dev/null || break; sleep 0.1; done
