@@ -50,4 +50,4 @@ help:
 	@echo 'make deb          build/ukmon_VERSION_amd64.deb of that install (PREFIX=/usr)'
 	@echo 'make clean        remove BUILD'
 	@echo 'make help         this list'
-	@echo 'Variables: BUILD=DIR  SANITIZE=1 (ASan/UBSan)  JOBS=N'
+	@echo 'Variables: BUILD=DIR  SANITIZE=1 (ASan/UBSan)  JOBS=N  V=1 (full commands, not one line a step)'
