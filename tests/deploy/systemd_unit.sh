@@ -9,7 +9,8 @@ need_static hello
 need_cmd systemd-analyze
 unit=$ROOT/deploy/systemd/ukmon@.service
 for d in NoNewPrivileges=yes ProtectSystem=strict PrivateTmp=yes DevicePolicy=closed \
-         "DeviceAllow=/dev/kvm rw" Restart=on-failure RestartPreventExitStatus=252 DynamicUser=yes; do
+         "DeviceAllow=/dev/kvm rw" Restart=on-failure RestartPreventExitStatus=252 SuccessExitStatus=250 \
+         DynamicUser=yes; do
     grep -qxF "$d" "$unit" || fail "the unit lacks '$d'"
 done
 # verify wants the executable to exist: the same unit, its app directory pointed at ours.
