@@ -242,4 +242,7 @@ bench: deps
 clean:
 	rm -rf $(BUILD)
 
+# Fragments: OCI images, install and packages (one job each).
+include $(wildcard mk/*.mk)
+
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
