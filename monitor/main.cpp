@@ -18,6 +18,7 @@
 #include "monitor/exit_codes.hpp"
 #include "monitor/exit_plan.hpp"
 #include "monitor/fd_hygiene.hpp"
+#include "monitor/random_hypercall.hpp"
 #include "monitor/stats.hpp"
 #include "monitor/timeout.hpp"
 #include "monitor/version.hpp"
@@ -51,6 +52,7 @@ void add_core_rules(SyscallPolicy& p) {
     p.allow(__NR_clock_gettime, {}, "core", "walltime hypercall (when the vDSO falls back)");
     p.allow(__NR_clock_nanosleep, {}, "core", "poll hypercall without NICs: sleep until the deadline");
     p.allow(__NR_exit_group, {}, "core", "halt: end the process with the guest's status");
+    add_random_rules(p);  // random hypercall: getrandom, flags 0 and short lengths only
 }
 
 int run(int argc, char** argv) {
