@@ -1,7 +1,8 @@
 # The guest runtime: newlib (libc, libm) built once per build tree from Debian's
 # newlib-source tarball, the C++ support pieces, and the guest toolchain wrappers
 # (build/bin/ukmon-cc, ukmon-c++, build/guest-runtime/ukmon-guest.pc). See docs/runtime.md.
-# Included from the Makefile after the guest flags are defined.
+# Included from the Makefile before its own first rule: `all` stays the default goal.
+.DEFAULT_GOAL := all
 
 RT := $(BUILD)/guest-runtime
 RT_ABS := $(abspath $(RT))
@@ -98,7 +99,7 @@ $(RT_CXXRT): $(RT)/obj/cxxrt.o
 # Every symbol of every host object we allow resolves against newlib and our glue alone,
 # and none uses %fs (thread-local storage or glibc's stack guard): linked whole, once.
 RT_CXX_CHECKED := $(RT)/cxx-runtime.checked
-$(RT_CXX_CHECKED): $(RT_STDCXX) $(RT_CXXRT) $(GUESTLIB) $(GUEST_CRT0) $(NEWLIB_LIBS) guest-abi/guest.ld
+$(RT_CXX_CHECKED): $(RT_STDCXX) $(RT_CXXRT) $$(GUESTLIB) $$(GUEST_CRT0) $(NEWLIB_LIBS) guest-abi/guest.ld
 	printf 'int main(void) { return 0; }\n' > $(RT)/check_main.c
 	$(GUEST_CC) $(GUEST_CFLAGS) -c $(RT)/check_main.c -o $(RT)/check_main.o
 	$(GUEST_CC) $(filter-out -Wl$(comma)--gc-sections,$(GUEST_LDFLAGS)) -o $(RT)/check.elf $(GUEST_CRT0) \
@@ -111,6 +112,57 @@ comma := ,
 GUEST_RT_LIBS := $(RT_CXXRT) $(RT_STDCXX) $(NEWLIB_LIBS)
 GUEST_RT_DEPS := $(GUEST_RT_LIBS) $(RT_CXX_CHECKED)
 
+# ---- host twins of the conformance guests: the same source against glibc -----------------
+HOST_TWINS := $(BUILD)/tests/host/conformance_c $(BUILD)/tests/host/conformance_cxx
+all: $(HOST_TWINS)
+$(BUILD)/tests/host/%: tests/guests/%.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -O2 $(WARN) -o $@ $< -lm
+$(BUILD)/tests/host/%: tests/guests/%.cpp
+	@mkdir -p $(@D)
+	$(CXX) -std=c++20 -O2 $(WARN) -o $@ $<
+
 $(BUILD)/guest-obj/%.o: %.cpp $(RT_CXXCONFIG) | $(NEWLIB_STAMP)
 	@mkdir -p $(@D)
 	$(GUEST_CXX) $(GUEST_CXXFLAGS) -MMD -MP -c $< -o $@
+
+# ---- the guest toolchain for builds outside this tree -------------------------------------
+# build/bin/ukmon-cc, ukmon-c++ (compile and link in one command) and pkg-config files
+# (ukmon-guest, ukmon-guest-c++) name the same flags as the rules above, with absolute paths.
+# GUESTLIB and GUEST_CRT0 are defined after this file is read: recursive variables, and $$
+# (second expansion) in prerequisites.
+abs = $(abspath $(1))
+UKCC_COMPILE := -nostdinc -isystem $(shell $(GUEST_CC) -print-file-name=include) \
+                -isystem $(call abs,$(NEWLIB_INC)) $(NEWLIB_DEFS) -I$(CURDIR)/guest-abi/include \
+                -fno-pie -fno-stack-protector -fcf-protection=none -ffunction-sections -fdata-sections
+UKCXX_COMPILE := -nostdinc++ -isystem $(call abs,$(RT)/cxx) -isystem $(CURDIR)/guest-abi/cxx \
+                 -isystem $(HOST_CXX_INC) -isystem $(HOST_CXX_TARGET_INC) -isystem $(HOST_CXX_INC)/backward \
+                 $(UKCC_COMPILE) -include ukmon_cxx_math.h
+UKCC_LINK = -nostdlib -static -no-pie -Wl,-T,$(CURDIR)/guest-abi/guest.ld -Wl,--build-id=none \
+             -Wl,-z,noexecstack -Wl,-z,max-page-size=4096 -Wl,--gc-sections -Wl,--eh-frame-hdr \
+             -Wl,--compress-debug-sections=zlib $(call abs,$(GUEST_CRT0))
+UKCC_LIBS = $(call abs,$(GUESTLIB) $(GUEST_RT_LIBS)) -lgcc -lgcc_eh
+UKCC_TOOLS := $(BUILD)/bin/ukmon-cc $(BUILD)/bin/ukmon-c++ $(RT)/pkgconfig/ukmon-guest.pc \
+              $(RT)/pkgconfig/ukmon-guest-c++.pc
+all: $(UKCC_TOOLS)
+
+ukcc_sed = sed -e 's|@NAME@|$(notdir $@)|g' -e 's|@BUILD@|$(call abs,$(BUILD))|g' -e 's|@DRIVER@|$(1)|g' \
+               -e 's|@EXT@|$(2)|g' -e 's|@COMPILE@|$(3)|g' -e 's|@LINK@|$(UKCC_LINK)|g' -e 's|@LIBS@|$(UKCC_LIBS)|g'
+$(BUILD)/bin/ukmon-cc: tools/ukmon-cc.in mk/guest-runtime.mk $(GUEST_RT_DEPS) $$(GUESTLIB) $$(GUEST_CRT0)
+	@mkdir -p $(@D)
+	$(call ukcc_sed,$(GUEST_CC),c,$(UKCC_COMPILE)) $< > $@.tmp && chmod +x $@.tmp && mv $@.tmp $@
+$(BUILD)/bin/ukmon-c++: tools/ukmon-cc.in mk/guest-runtime.mk $(GUEST_RT_DEPS) $$(GUESTLIB) $$(GUEST_CRT0)
+	@mkdir -p $(@D)
+	$(call ukcc_sed,$(GUEST_CXX),cpp,$(UKCXX_COMPILE)) $< > $@.tmp && chmod +x $@.tmp && mv $@.tmp $@
+
+# pkg-config: Libs carries crt0.o too; the link script puts _start first whatever the order.
+UK_ABI_VERSION := $(shell sed -n 's/^\#define UK_ABI_VERSION \([0-9]*\)u.*/\1/p' guest-abi/include/ukmon/abi.h)
+ukcc_pc = printf '%s\n' 'Name: $(1)' \
+    'Description: ukmon guest runtime for $(2): newlib and the ukmon ABI glue$(if $(filter C++,$(2)), with GCC C++ runtime subset)' \
+    'Version: $(UK_ABI_VERSION)' 'Cflags: $(3)' 'Libs: $(UKCC_LINK) -Wl,--start-group $(UKCC_LIBS) -Wl,--end-group' > $@
+$(RT)/pkgconfig/ukmon-guest.pc: mk/guest-runtime.mk guest-abi/include/ukmon/abi.h
+	@mkdir -p $(@D)
+	$(call ukcc_pc,ukmon-guest,C,$(UKCC_COMPILE))
+$(RT)/pkgconfig/ukmon-guest-c++.pc: mk/guest-runtime.mk guest-abi/include/ukmon/abi.h
+	@mkdir -p $(@D)
+	$(call ukcc_pc,ukmon-guest-c++,C++,$(UKCXX_COMPILE))

@@ -13,14 +13,21 @@
 #include <unistd.h>
 #include <ukmon/guest.h>
 
-/* newlib's reentrant wrappers call these plain names (MISSING_SYSCALL_NAMES) and read the
- * result from the global errno, so none of them takes a struct _reent. */
-#undef errno
-extern int errno;
+/* newlib's reentrant wrappers (_write_r, ...) call these plain names (MISSING_SYSCALL_NAMES)
+ * and copy the system layer's own global `errno` into the caller's errno; a guest calling
+ * write() itself reads errno (the macro) directly. Set both: they are the guest's one thread's. */
+extern int sys_errno __asm__("errno");
+
+static int set_errno(int e)
+{
+    errno = e;
+    sys_errno = e;
+    return e;
+}
 
 static int fail(int e)
 {
-    errno = e;
+    set_errno(e);
     return -1;
 }
 
@@ -59,7 +66,7 @@ int isatty(int fd)
 {
     if (is_std(fd))
         return 1;
-    errno = EBADF;
+    set_errno(EBADF);
     return 0;
 }
 
@@ -90,7 +97,7 @@ void *sbrk(ptrdiff_t incr)
     uintptr_t old = brk_now;
     /* Compare against the room on each side: old + incr itself could wrap. */
     if (incr > 0 ? (uintptr_t)incr > bi->heap_end - old : (uintptr_t)-incr > old - bi->heap_start) {
-        errno = ENOMEM;
+        set_errno(ENOMEM);
         return (void *)-1;
     }
     brk_now = old + (uintptr_t)incr;
