@@ -3,6 +3,7 @@
 // Each definition replaces a glibc facility or a runtime object that is unsound in a guest
 // (thread-local storage, glibc's stderr); docs/runtime.md says why each is sound.
 #include <cerrno>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -132,3 +133,17 @@ random_device::result_type random_device::_M_getval_pretr1() { return _M_getval(
 
 double random_device::_M_getentropy() const noexcept { return 32.0; }
 }  // namespace std
+
+// ---- std::chrono clocks --------------------------------------------------------------------
+// libstdc++'s chrono.o would call clock_gettime with glibc's clock ids (CLOCK_MONOTONIC is 1
+// there, 4 in newlib): here the ABI's clocks are read directly instead.
+namespace std::chrono {
+inline namespace _V2 {
+system_clock::time_point system_clock::now() noexcept {
+    return time_point(duration_cast<duration>(nanoseconds(uk_walltime_ns())));
+}
+steady_clock::time_point steady_clock::now() noexcept {
+    return time_point(duration_cast<duration>(nanoseconds(uk_monotonic_ns())));
+}
+}  // namespace _V2
+}  // namespace std::chrono

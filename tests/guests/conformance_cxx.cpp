@@ -4,6 +4,7 @@
 // order; containers, algorithms, strings, smart pointers, std::function, exceptions, RTTI.
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <deque>
@@ -17,6 +18,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <typeinfo>
 #include <unordered_map>
 #include <variant>
@@ -159,6 +161,18 @@ void exceptions() {
     std::printf("\n");
 }
 
+void clocks() {
+    using namespace std::chrono;
+    auto wall = system_clock::now();
+    auto t0 = steady_clock::now();
+    std::this_thread::sleep_for(milliseconds(15));
+    auto slept = steady_clock::now() - t0;
+    // steady counts from boot, the wall clock from 1970: a mixed-up clock id shows here
+    std::printf("chrono: after 2020 %d, steady below wall %d, slept at least 15 ms %d\n",
+                wall.time_since_epoch() > hours(24 * 365 * 50), t0.time_since_epoch() < wall.time_since_epoch() / 2,
+                slept >= milliseconds(15));
+}
+
 }  // namespace
 
 int main() {
@@ -168,6 +182,7 @@ int main() {
     strings();
     objects();
     exceptions();
+    clocks();
     std::printf("main returns\n");
     return 0;
 }

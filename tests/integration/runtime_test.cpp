@@ -219,7 +219,7 @@ TEST_CASE("README: every code block of 'Writing your own unikernel' builds and r
     CHECK(contains(r.out, "monitor 2\nunikernel 1\n"));
 }
 
-TEST_CASE("ukmon-c++: what the runtime cannot give fails at link time, naming it") {
+TEST_CASE("ukmon-c++: what the runtime cannot give fails at build time, naming it") {
     TempDir dir;
     struct Case {
         const char* what;
@@ -230,7 +230,11 @@ TEST_CASE("ukmon-c++: what the runtime cannot give fails at link time, naming it
                           Case{"thread_local", "thread_local int n;\nint main() { return n++; }\n",
                                "thread-local storage"},
                           Case{"long double libm", "#include <cmath>\nint main(int c, char**) { return (int)std::cbrt((long double)c); }\n",
-                               "cbrtl"}}) {
+                               "cbrtl"},
+                          Case{"regex (the locale library)", "#include <regex>\nint main() { return 0; }\n",
+                               "need libstdc++'s locale library"},
+                          Case{"threads", "#include <thread>\nint main() { std::thread t([] {}); t.join(); }\n",
+                               "std::thread"}}) {
         CAPTURE(c.what);
         std::string src = dir / "bad.cpp";
         std::ofstream(src) << c.source;
