@@ -45,7 +45,7 @@ void random(void*, RunContext& ctx, uint64_t gpa) {
 void register_random_hypercall(Dispatcher& d) { d.set(UK_HC_RANDOM, {random, nullptr}); }
 
 void add_random_rules(SyscallPolicy& p) {
-    p.allow(__NR_getrandom, {{2, 0, ~0ull, "flags 0"}, {1, 0, len_limit_mask, "len < 512"}}, "core",
+    p.allow(__NR_getrandom, {{2, 0, ~0ull, "0 (no flags)"}, {1, 0, len_limit_mask, "0 (length < 512)"}}, "core",
             "random hypercall: the host kernel's random bytes (urandom pool, short reads)");
 }
 
