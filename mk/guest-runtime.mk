@@ -57,7 +57,7 @@ $(NEWLIB_STAMP): $(RT)/newlib.sig
 # The headers see newlib and one thread: guest-abi/cxx overrides the OS, locale and gthreads
 # headers, and c++config.h is the host's without what a guest has not (TLS, futexes,
 # threads). Only the host runtime objects listed here are linked, and each is checked to
-# need nothing but newlib and guest-abi/cxx/cxxrt.cpp (see docs/runtime.md, "C++").
+# need nothing but newlib and our glue in guest-abi/cxx (see docs/runtime.md, "C++").
 GUEST_CXX ?= g++
 GCC_MAJOR := $(shell $(GUEST_CXX) -dumpversion)
 HOST_CXX_INC := /usr/include/c++/$(GCC_MAJOR)
@@ -73,8 +73,8 @@ $(RT_CXXCONFIG): $(HOST_CXX_TARGET_INC)/bits/c++config.h mk/guest-runtime.mk
 	@mkdir -p $(@D)
 	sed -E '/define ($(CXXCONFIG_DROP)) /d' $< > $@.tmp && mv $@.tmp $@
 
-# libsupc++ (all but its TLS globals and its stderr terminate handler, which cxxrt.cpp
-# replaces, and thread_local destructors) plus the libstdc++ objects behind strings,
+# libsupc++ (all but its TLS globals and its stderr terminate handler, which guest-abi/cxx
+# replace, and thread_local destructors) plus the libstdc++ objects behind strings,
 # containers, std::function and the std exception classes.
 HOST_LIBSTDCXX := $(shell $(GUEST_CXX) -print-file-name=libstdc++.a)
 HOST_LIBSUPCXX := $(shell $(GUEST_CXX) -print-file-name=libsupc++.a)
@@ -89,11 +89,13 @@ $(RT_STDCXX): $(HOST_LIBSTDCXX) $(HOST_LIBSUPCXX)
 	    $(filter-out $(SUPCXX_DROP),$(shell ar t $(HOST_LIBSUPCXX))) $(STDCXX_KEEP)
 	ar rcs $@ $(RT)/stdcxx-objs/*.o && rm -rf $(RT)/stdcxx-objs
 
+# Our C++ glue (guest-abi/cxx/*.cpp): an archive, so a C guest links none of it.
 RT_CXXRT := $(RT)/lib/libukcxxrt.a
-$(RT)/obj/cxxrt.o: guest-abi/cxx/cxxrt.cpp $(RT_CXXCONFIG) | $(NEWLIB_STAMP)
+RT_CXXRT_OBJS := $(patsubst guest-abi/cxx/%.cpp,$(RT)/obj/%.o,$(wildcard guest-abi/cxx/*.cpp))
+$(RT)/obj/%.o: guest-abi/cxx/%.cpp $(RT_CXXCONFIG) | $(NEWLIB_STAMP)
 	@mkdir -p $(@D)
 	$(GUEST_CXX) $(GUEST_CXXFLAGS) -MMD -MP -c $< -o $@
-$(RT_CXXRT): $(RT)/obj/cxxrt.o
+$(RT_CXXRT): $(RT_CXXRT_OBJS)
 	rm -f $@ && ar rcs $@ $^
 
 # Every symbol of every host object we allow resolves against newlib and our glue alone,
