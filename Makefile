@@ -43,9 +43,12 @@ GUEST_CRT0 := $(BUILD)/guest/crt0.o
 GUESTLIB := $(BUILD)/guest/libukguest.a
 
 # ---- monitor side ---------------------------------------------------------------------
-MONITOR_SRCS := $(filter-out monitor/main.cpp monitor/embedded_guest.cpp,$(wildcard monitor/*.cpp)) \
-                $(wildcard backends/*.cpp) $(wildcard backends/kvm/*.cpp) $(wildcard backends/seccomp/*.cpp)
-MONITOR_ASM := $(wildcard backends/kvm/*.S) $(wildcard backends/seccomp/*.S)
+# The core (monitor/, its sandbox/ layer and its personalities under abi/), the x86_64
+# specifics (arch/x86_64/) and both backends.
+MONITOR_DIRS := monitor monitor/sandbox $(wildcard monitor/abi/*) arch/x86_64 backends backends/kvm \
+                backends/kvm/gdb backends/seccomp
+MONITOR_SRCS := $(filter-out monitor/main.cpp monitor/embedded_guest.cpp,$(foreach d,$(MONITOR_DIRS),$(wildcard $(d)/*.cpp)))
+MONITOR_ASM := $(foreach d,$(MONITOR_DIRS),$(wildcard $(d)/*.S))
 MONITOR_OBJS := $(patsubst %.cpp,$(BUILD)/obj/%.o,$(MONITOR_SRCS)) \
                 $(patsubst %.S,$(BUILD)/obj/%.o,$(MONITOR_ASM)) \
                 $(BUILD)/obj/gen/syscall_names.o
