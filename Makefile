@@ -187,10 +187,11 @@ FUZZ_CXXFLAGS := -std=c++20 -O1 -g -Wall -Wextra -I. -Iguest-abi/include -DUKMON
                  -fsanitize=fuzzer-no-link $(FUZZ_SAN)
 # The monitor code the targets reach, compiled again with coverage instrumentation.
 FUZZ_LIB_SRCS := monitor/guest_image.cpp monitor/cli.cpp monitor/devices.cpp monitor/error.cpp \
-                 monitor/guest_memory.cpp monitor/guest_access.cpp monitor/dispatcher.cpp \
-                 monitor/core_hypercalls.cpp monitor/random_hypercall.cpp monitor/boot_setup.cpp monitor/syscall_policy.cpp monitor/stats.cpp \
-                 backends/kvm/x86_64_layout.cpp $(wildcard modules/*/*.cpp)
-FUZZ_LIB_OBJS := $(patsubst %.cpp,$(BUILD)/fuzz/obj/%.o,$(FUZZ_LIB_SRCS)) $(BUILD)/fuzz/obj/backends/kvm/guest_stubs.o
+                 monitor/guest_memory.cpp monitor/guest_access.cpp monitor/guest_rights.cpp monitor/dispatcher.cpp \
+                 monitor/personality.cpp monitor/segment_loader.cpp $(wildcard monitor/abi/*/*.cpp) \
+                 monitor/sandbox/syscall_policy.cpp monitor/stats.cpp monitor/guest_process_report.cpp \
+                 arch/x86_64/long_mode.cpp $(wildcard modules/*/*.cpp)
+FUZZ_LIB_OBJS := $(patsubst %.cpp,$(BUILD)/fuzz/obj/%.o,$(FUZZ_LIB_SRCS)) $(BUILD)/fuzz/obj/arch/x86_64/guest_stubs.o
 
 $(BUILD)/fuzz/obj/%.o: %.cpp
 	@mkdir -p $(@D)
