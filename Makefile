@@ -57,6 +57,8 @@ MODULE_OBJS := $(foreach m,$(MODULES),$(BUILD)/lib/modules/$(m).o)
 
 INSPECT := $(BUILD)/bin/ukmon-inspect
 UKBAKE := $(BUILD)/bin/ukbake
+# The direct runner (a drop-in for Solo5's tenders): every module linked, the guest a file.
+UKMON_RUN := $(BUILD)/ukmon-run
 
 # ---- examples and test guests -----------------------------------------------------------
 EXAMPLES := $(notdir $(wildcard examples/*))
@@ -64,6 +66,17 @@ EXAMPLE_APPS := $(addprefix $(BUILD)/,$(EXAMPLES))
 TEST_GUEST_SRCS := $(wildcard tests/guests/*.c)
 TEST_GUESTS := $(patsubst tests/guests/%.c,$(BUILD)/tests/guests/%.elf,$(TEST_GUEST_SRCS))
 TEST_APPS := $(patsubst tests/guests/%.c,$(BUILD)/tests/bin/%,$(TEST_GUEST_SRCS))
+
+# Solo5-ABI test guests (tests/solo5/): each guests/NAME.c is built for spt (NAME.spt) and hvt
+# (NAME.hvt) with our own little Solo5 API (tests/solo5/lib); spt_* only for spt, hvt_* only
+# for hvt. Baked ones: tests/solo5/bin/NAME-spt (devices64 is refused at bake time).
+SOLO5_NAMES := $(patsubst tests/solo5/guests/%.c,%,$(wildcard tests/solo5/guests/*.c))
+SOLO5_SPT_NAMES := $(filter-out hvt_%,$(SOLO5_NAMES))
+SOLO5_SPT := $(patsubst %,$(BUILD)/tests/solo5/%.spt,$(SOLO5_SPT_NAMES))
+SOLO5_SPT_BAKED := $(patsubst %,$(BUILD)/tests/solo5/bin/%-spt,$(filter-out devices64,$(SOLO5_SPT_NAMES)))
+SOLO5_CFLAGS := $(GUEST_CFLAGS) -Itests/solo5/lib -mno-red-zone
+SOLO5_LDFLAGS := -nostdlib -static -no-pie -Wl,-T,tests/solo5/solo5.ld -Wl,--build-id=none \
+                 -Wl,-z,noexecstack -Wl,-z,max-page-size=4096
 
 UNIT_SRCS := $(wildcard tests/unit/*.cpp)
 UNIT_GUESTLIB := guest-abi/lib/format.c guest-abi/lib/heap.c
@@ -76,7 +89,8 @@ FUZZ_REPLAY_BIN := $(BUILD)/tests/fuzz_replay
 # Keep object files that only feed `ld -r` or a link (make would delete them as intermediate).
 .SECONDARY:
 all: $(LIBUKMON) $(MAIN_OBJS) $(MODULE_OBJS) $(GUESTLIB) $(GUEST_CRT0) $(UKBAKE) $(INSPECT) \
-     $(EXAMPLE_APPS) $(TEST_APPS) $(UNIT_BIN) $(INTEGRATION_BIN) $(FUZZ_REPLAY_BIN)
+     $(EXAMPLE_APPS) $(TEST_APPS) $(UNIT_BIN) $(INTEGRATION_BIN) $(FUZZ_REPLAY_BIN) \
+     $(UKMON_RUN) $(SOLO5_SPT) $(SOLO5_SPT_BAKED)
 
 deps:
 	@bash tools/setup-deps
@@ -142,6 +156,27 @@ $(UKBAKE): tools/ukbake
 
 BAKE_DEPS := $(UKBAKE) $(INSPECT) $(LIBUKMON) $(MAIN_OBJS) $(MODULE_OBJS)
 
+$(UKMON_RUN): $(BUILD)/obj/tools/ukmon_run.o $(MODULE_OBJS) $(LIBUKMON)
+	@mkdir -p $(@D)
+	$(CXX) $(LDFLAGS_MONITOR) -o $@ $^ $(LDLIBS_MONITOR)
+
+# ---- Solo5-ABI test guests ---------------------------------------------------------------
+$(BUILD)/solo5-obj/spt/%.o: tests/solo5/guests/%.c tests/solo5/lib/solo5_guest.h guest-abi/include/solo5/abi.h
+	@mkdir -p $(@D)
+	$(GUEST_CC) $(SOLO5_CFLAGS) -DSOLO5_TEST_TARGET=SOLO5_TARGET_SPT -c $< -o $@
+
+$(BUILD)/solo5-obj/spt-lib/%.o: tests/solo5/lib/%.c tests/solo5/lib/solo5_guest.h guest-abi/include/solo5/abi.h
+	@mkdir -p $(@D)
+	$(GUEST_CC) $(SOLO5_CFLAGS) -DSOLO5_TEST_TARGET=SOLO5_TARGET_SPT -c $< -o $@
+
+$(BUILD)/tests/solo5/%.spt: $(BUILD)/solo5-obj/spt/%.o $(BUILD)/solo5-obj/spt-lib/spt.o $(BUILD)/solo5-obj/spt-lib/common.o tests/solo5/solo5.ld
+	@mkdir -p $(@D)
+	$(GUEST_CC) $(SOLO5_LDFLAGS) -o $@ $(filter %.o,$^) -lgcc
+
+$(BUILD)/tests/solo5/bin/%-spt: $(BUILD)/tests/solo5/%.spt $(BAKE_DEPS)
+	@mkdir -p $(@D)
+	$(UKBAKE) $< -o $@
+
 # ---- examples: examples/NAME/*.c -> build/examples/NAME.elf -> build/NAME ---------------
 $(BUILD)/examples/%.elf: $$(addprefix $(BUILD)/guest-obj/,$$(subst .c,.o,$$(wildcard examples/$$*/*.c))) $(GUESTLIB) $(GUEST_CRT0)
 	$(call link-guest,$@,$(filter $(BUILD)/guest-obj/%,$^))
@@ -190,10 +225,11 @@ FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-om
 FUZZ_CXXFLAGS := -std=c++20 -O1 -g -Wall -Wextra -I. -Iguest-abi/include -DUKMON_LIBFUZZER=1 \
                  -fsanitize=fuzzer-no-link $(FUZZ_SAN)
 # The monitor code the targets reach, compiled again with coverage instrumentation.
-FUZZ_LIB_SRCS := monitor/guest_image.cpp monitor/cli.cpp monitor/devices.cpp monitor/error.cpp \
+FUZZ_LIB_SRCS := $(sort monitor/guest_image.cpp monitor/cli.cpp monitor/devices.cpp monitor/error.cpp \
                  monitor/guest_memory.cpp monitor/guest_access.cpp monitor/dispatcher.cpp \
                  monitor/abi/ukmon/hypercalls.cpp monitor/abi/ukmon/boot_info.cpp monitor/sandbox/syscall_policy.cpp monitor/stats.cpp \
-                 arch/x86_64/long_mode.cpp $(wildcard modules/*/*.cpp)
+                 monitor/personality.cpp $(wildcard monitor/abi/ukmon/*.cpp monitor/abi/solo5/*.cpp) \
+                 monitor/segment_loader.cpp arch/x86_64/long_mode.cpp $(wildcard modules/*/*.cpp))
 FUZZ_LIB_OBJS := $(patsubst %.cpp,$(BUILD)/fuzz/obj/%.o,$(FUZZ_LIB_SRCS)) $(BUILD)/fuzz/obj/arch/x86_64/guest_stubs.o
 
 $(BUILD)/fuzz/obj/%.o: %.cpp

@@ -9,10 +9,13 @@
 #include <string>
 #include <vector>
 
+#include "monitor/cli.hpp"
 #include "monitor/dispatcher.hpp"
 #include "monitor/guest_image.hpp"
 #include "monitor/guest_memory.hpp"
 #include "monitor/guest_rights.hpp"
+#include "monitor/module.hpp"
+#include "monitor/run_outcome.hpp"
 #include "monitor/sandbox/syscall_policy.hpp"
 
 namespace ukmon {
@@ -31,6 +34,11 @@ struct BootEnv {
 struct EntryState {
     uint64_t rip = 0, rsp = 0;
     uint64_t arg = 0;  // first argument register (rdi): the boot info's address
+    // What the guest needs of the CPU. `user`: user code (CPL3 under kvm) on the monitor's
+    // page tables, GDT, IDT and TSS. `kernel`: supervisor code (CPL0 under kvm) that loads
+    // its own descriptor tables, on flat identity-mapped page tables (Solo5 hvt). A backend
+    // that cannot give what is asked refuses the run (UsageError).
+    enum class Privilege { user, kernel } privilege = Privilege::user;
 };
 
 class Personality {
@@ -44,9 +52,29 @@ public:
     virtual GuestRights layout(uint64_t mem_size, bool gate_in_guest) const = 0;
     // Fills fresh guest memory (`mem`: the monitor's unrestricted view): segments and boot info.
     virtual EntryState boot(const GuestMemory& mem, const BootEnv& env) const = 0;
-    virtual void register_hypercalls(Dispatcher& d) const = 0;
+    // Its hypercall table; `modules` are the linked device modules (whose own hypercalls
+    // belong to the ukmon ABI, or whose device I/O a personality's handlers may use).
+    virtual void register_hypercalls(Dispatcher& d, std::span<Module* const> modules) const = 0;
     // System calls its hypercalls need beyond the modules' (owner "core").
     virtual void add_syscall_rules(SyscallPolicy& policy) const = 0;
+
+    // Whether the guest makes raw Linux system calls (spt-style) rather than hypercalls. With
+    // a backend whose guest's system calls reach the host kernel (seccomp), the modules'
+    // guest-syscall rules then are the device model (DeviceAccess::guest_syscalls).
+    virtual bool guest_makes_system_calls() const { return false; }
+    // The backend --backend=auto picks for this guest (automatic: kvm where /dev/kvm opens).
+    virtual BackendChoice native_backend() const { return BackendChoice::automatic; }
+    // Called once the devices are attached: a personality that describes them to its guest
+    // reads them here (Module::device_info). May open fds; before lockdown.
+    virtual void devices_attached(std::span<Module* const> modules) { (void)modules; }
+    // The highest halt status that is the guest's own exit code (above it: a crash).
+    virtual uint64_t max_halt_status() const;
+    // The process exit code, given the one ukmon's table gives (monitor/exit_codes.hpp) and
+    // how the run ended (nullptr: it ended before the guest started). Default: unchanged.
+    virtual int exit_code(int ukmon_code, const RunOutcome* outcome) const {
+        (void)outcome;
+        return ukmon_code;
+    }
 };
 
 // The personality whose notes the image carries; UsageError ("guest ELF: ...") if none does

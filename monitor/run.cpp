@@ -52,9 +52,12 @@ int Run::execute(std::span<const std::string_view> args, std::span<const std::by
     image_ = parse_guest_image(guest_elf);
     personality_ = recognise_personality(*image_);
     attach_devices(personality_->manifest(), options_, modules_);
-    for (Module* m : modules_) m->register_hypercalls(dispatcher_);
-    personality_->register_hypercalls(dispatcher_);
+    personality_->devices_attached(modules_);
+    personality_->register_hypercalls(dispatcher_, modules_);
     backend_ = backend ? std::move(backend) : choose_backend();
+    // An spt-style guest whose system calls reach the host drives its devices itself.
+    if (personality_->guest_makes_system_calls() && backend_->guest_syscalls_reach_host())
+        device_access_ = DeviceAccess::guest_syscalls;
     if (options_.print_filter) {
         SyscallPolicy policy = build_policy();
         print_policy(stdout, policy, backend_->name());
@@ -66,7 +69,14 @@ int Run::execute(std::span<const std::string_view> args, std::span<const std::by
 }
 
 std::unique_ptr<Backend> Run::choose_backend() {
-    switch (options_.backend) {
+    BackendChoice choice = options_.backend;
+    if (choice == BackendChoice::automatic && personality_->native_backend() != BackendChoice::automatic) {
+        choice = personality_->native_backend();
+        if (options_.verbose)
+            std::fprintf(stderr, "ukmon: backend auto: %s (the %s guest's own)\n",
+                         choice == BackendChoice::kvm ? "kvm" : "seccomp", personality_->name());
+    }
+    switch (choice) {
         case BackendChoice::kvm: return make_kvm_backend(options_);
         case BackendChoice::seccomp: return make_seccomp_backend(options_);
         case BackendChoice::automatic: break;
@@ -88,7 +98,10 @@ SyscallPolicy Run::build_policy() const {
     p.allow(__NR_write, {{0, 2, ~0ull, "stderr"}}, "core", "diagnoses and exit reports");
     p.allow(__NR_exit_group, {}, "core", "the end of the run: the process exits with its code");
     deadline::add_syscall_rules(p, options_.timeout_seconds);
-    for (Module* m : modules_) m->add_syscall_rules(p);
+    for (Module* m : modules_) {
+        if (device_access_ == DeviceAccess::guest_syscalls) m->add_guest_syscall_rules(p);
+        else m->add_syscall_rules(p);
+    }
     exit_actions_.add_syscall_rules(p);
     backend_->add_syscall_rules(p);
     return p;
@@ -157,7 +170,11 @@ std::optional<RunOutcome> Run::serve_hypercall(uint64_t nr, uint64_t arg_gpa) {
 void Run::mark_guest_start() { times_.guest_start_ns = stats::now_ns(); }
 
 int Run::end_before_start(const char* kind, int code, const char* message) {
-    return exit_actions_.run_early(kind, code, message, times_);
+    return exit_code(exit_actions_.run_early(kind, code, message, times_), nullptr);
+}
+
+int Run::exit_code(int ukmon_code, const RunOutcome* outcome) const {
+    return personality_ ? personality_->exit_code(ukmon_code, outcome) : ukmon_code;
 }
 
 }  // namespace ukmon

@@ -61,6 +61,7 @@ public:
 private:
     std::unique_ptr<Backend> choose_backend();
     SyscallPolicy build_policy() const;
+    int exit_code(int ukmon_code, const RunOutcome* outcome) const;
     [[noreturn]] void boot();
     void lock_down(const SyscallPolicy& policy);
     [[noreturn]] void finish(const RunOutcome& outcome);
@@ -73,6 +74,7 @@ private:
     std::unique_ptr<Personality> personality_;
     Dispatcher dispatcher_;
     std::unique_ptr<Backend> backend_;
+    DeviceAccess device_access_ = DeviceAccess::hypercalls;
     GuestRights rights_;
     GuestAccessMap access_;
     std::optional<RunContext> ctx_;

@@ -51,6 +51,7 @@ public:
     const char* name() const override { return "kvm"; }
     uint32_t abi_kind() const override { return UK_BACKEND_KVM; }
     bool gate_in_guest_memory() const override { return true; }
+    bool guest_syscalls_reach_host() const override { return false; }
     bool filter_is_the_boundary() const override { return false; }
     bool monitor_writes_all_ram() const override { return true; }
 
@@ -71,6 +72,9 @@ public:
     }
 
     void prepare(Run&, const GuestRights& rights, const EntryState& entry) override {
+        if (entry.privilege != EntryState::Privilege::user)
+            throw UsageError("this guest runs as supervisor code with its own descriptor tables, which the kvm backend "
+                             "does not offer yet");
         auto cpu = x86::build_long_mode(*full_, rights, mem_.size(), cpl0_);
         set_cpuid();
         set_registers(cpu, entry);

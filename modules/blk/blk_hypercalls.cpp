@@ -15,7 +15,7 @@ void blkinfo(void* owner, RunContext& ctx, uint64_t gpa) {
     auto a = ctx.mem.read<uk_hc_blkinfo>(gpa, "blkinfo argument");
     if (const Device* d = module_of(owner).device(a.handle)) {
         a.ret = UK_OK;
-        a.sector_size = sector_size;
+        a.sector_size = d->block_size;
         a.capacity = d->capacity;
         a.read_only = d->read_only ? 1 : 0;
     } else {
@@ -38,7 +38,7 @@ void count(const BlkModule& m, uint64_t handle, uint64_t in, uint64_t out) {
 uk_status blkio(const BlkModule& m, RunContext& ctx, const uk_hc_blkio& a, Direction dir) {
     const Device* d = m.device(a.handle);
     if (!d) return UK_EBADF;
-    if (uk_status s = check_range(a.offset, a.len, d->capacity); s != UK_OK) return s;
+    if (uk_status s = check_range(a.offset, a.len, d->capacity, d->block_size); s != UK_OK) return s;
     // blkread fills the buffer: the guest must be allowed to write it (never its own text).
     auto data = dir == Direction::read ? ctx.mem.try_writable_span(a.data, a.len) : ctx.mem.try_span(a.data, a.len);
     if (!data) return UK_EFAULT;

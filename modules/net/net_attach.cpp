@@ -50,7 +50,7 @@ void NetModule::attach(std::span<const DeclaredDevice> declared, std::span<const
     for (const DeclaredDevice& decl : declared) {
         if (decl.handle >= nics_.size())
             throw UsageError("net device '" + decl.name + "': handle " + std::to_string(decl.handle) +
-                             " is beyond the " + std::to_string(UK_MAX_DEVICES) + " devices a guest may declare");
+                             " is beyond the " + std::to_string(max_device_handles) + " device handles a module serves");
         const DeviceOption* tap_opt = option_for(options, option_tap, decl.name);
         const DeviceOption* mac_opt = option_for(options, option_mac, decl.name);
         if (!tap_opt)

@@ -1,6 +1,8 @@
 // The net module's descriptor: options, help, seccomp rules, registration.
 #include <sys/syscall.h>
 
+#include <algorithm>
+
 #include "modules/net/net_module.hpp"
 
 namespace ukmon::net {
@@ -26,6 +28,27 @@ void NetModule::add_syscall_rules(SyscallPolicy& policy) const {
     // The fds are behind a pointer the filter cannot follow: pin the count and the null mask.
     policy.allow(__NR_ppoll, {{1, poll_count_}, {3, 0, ~0ull, "NULL"}}, "net",
                  "poll: wait on exactly the " + std::to_string(poll_count_) + " TAP fd(s), no signal mask");
+}
+
+bool NetModule::device_info(uint32_t handle, DeviceInfo& out) const {
+    const Nic* n = nic(handle);
+    if (!n) return false;
+    out = DeviceInfo{};
+    out.fd = n->fd.get();
+    std::copy(n->mac.begin(), n->mac.end(), out.mac);
+    out.mtu = n->mtu;
+    return true;
+}
+
+// The guest reads and writes its TAP fds itself (Solo5 spt): one frame per call.
+void NetModule::add_guest_syscall_rules(SyscallPolicy& policy) const {
+    for (const Nic& n : nics_) {
+        if (!n.attached) continue;
+        uint64_t fd = uint64_t(n.fd.get());
+        std::string which = "'" + n.name + "' (TAP " + n.tap + ")";
+        policy.allow(__NR_read, {{0, fd, ~0ull, "TAP fd"}}, "net", "the guest receives a frame on " + which);
+        policy.allow(__NR_write, {{0, fd, ~0ull, "TAP fd"}}, "net", "the guest sends a frame on " + which);
+    }
 }
 
 size_t NetModule::device_counters(std::span<DeviceCounters> out) const {

@@ -43,8 +43,9 @@ Ctx build(const SyscallPolicy& policy) {
     for (const SyscallRule& r : policy.rules()) {
         std::vector<scmp_arg_cmp> cmps;
         for (const ArgEquals& a : r.args)
-            cmps.push_back(a.mask == ~0ull ? SCMP_CMP(a.index, SCMP_CMP_EQ, a.value)
-                                           : SCMP_CMP(a.index, SCMP_CMP_MASKED_EQ, a.mask, a.value));
+            cmps.push_back(a.at_most        ? SCMP_CMP(a.index, SCMP_CMP_LE, a.value)
+                           : a.mask == ~0ull ? SCMP_CMP(a.index, SCMP_CMP_EQ, a.value)
+                                             : SCMP_CMP(a.index, SCMP_CMP_MASKED_EQ, a.mask, a.value));
         check(seccomp_rule_add_exact_array(ctx.get(), SCMP_ACT_ALLOW, r.nr, unsigned(cmps.size()),
                                            cmps.data()),
               "rule");

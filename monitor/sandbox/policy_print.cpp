@@ -15,8 +15,8 @@ void print_policy(std::FILE* out, const SyscallPolicy& policy, const char* backe
             char value[48];
             if (a.label) std::snprintf(value, sizeof value, "%s", a.label);
             else std::snprintf(value, sizeof value, "%llu", (unsigned long long)a.value);
-            n += std::snprintf(args + n, sizeof args - size_t(n), "%sarg%u%s == %s", i ? " && " : "", a.index,
-                               a.mask == ~0ull ? "" : " & mask", value);
+            n += std::snprintf(args + n, sizeof args - size_t(n), "%sarg%u%s %s %s", i ? " && " : "", a.index,
+                               a.mask == ~0ull ? "" : " & mask", a.at_most ? "<=" : "==", value);
             if (n >= int(sizeof args)) break;
         }
         std::fprintf(out, "%-16s %-42s %-8s %s\n", syscall_name(r.nr), args, r.owner.c_str(), r.why.c_str());

@@ -7,12 +7,14 @@
 
 namespace ukmon {
 
-// A condition on one argument: (arg & mask) == value. mask ~0 means plain equality.
+// A condition on one argument: (arg & mask) == value (mask ~0: plain equality), or with
+// `at_most`, arg <= value (unsigned; e.g. a disk offset bounded by the capacity).
 struct ArgEquals {
     unsigned index;
     uint64_t value;
     uint64_t mask = ~0ull;
     const char* label = nullptr;  // how --print-filter names the value ("KVM_RUN", "vcpu fd")
+    bool at_most = false;
 };
 
 struct SyscallRule {

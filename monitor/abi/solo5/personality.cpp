@@ -1,0 +1,81 @@
+// The Solo5 personality: Solo5 notes (manifest.cpp); spt layout, boot info and device model
+// (spt.cpp); hvt layout, boot info and hypercalls (hvt*.cpp).
+#include "monitor/abi/solo5/personality.hpp"
+
+#include <optional>
+
+#include "monitor/abi/solo5/manifest.hpp"
+#include "monitor/abi/solo5/spt.hpp"
+#include "monitor/error.hpp"
+#include "monitor/exit_codes.hpp"
+#include "monitor/segment_loader.hpp"
+
+namespace ukmon::abi_solo5 {
+namespace {
+
+class Solo5Personality final : public Personality {
+public:
+    Solo5Personality(const GuestImage& img, Manifest m) : img_(img), manifest_(std::move(m)) {}
+    const char* name() const override { return spt() ? "solo5-spt" : "solo5-hvt"; }
+    std::span<const DeviceDecl> manifest() const override { return manifest_.devices; }
+
+    GuestRights layout(uint64_t mem_size, bool) const override {
+        if (!spt()) throw UsageError("Solo5 hvt images do not run yet in this build (spt images do)");
+        return spt::rights(img_, mem_size);
+    }
+
+    void devices_attached(std::span<Module* const> modules) override {
+        mft_ = spt::attached_manifest(manifest_.entries, modules);
+        if (spt()) wait_ = spt::make_wait_fds(mft_);
+    }
+
+    EntryState boot(const GuestMemory& mem, const BootEnv& env) const override {
+        if (env.backend != UK_BACKEND_SECCOMP)
+            throw UsageError("Solo5 spt images run under --backend=seccomp in this build");
+        load_segments(mem, img_);
+        uint64_t bi = spt::write_boot_info(mem, img_, mft_, env, wait_);
+        // x86_64 entry as the spt tender makes it: (rsp + 8) % 16 == 0, rdi = boot info.
+        return EntryState{img_.entry, env.mem_size - 8, bi};
+    }
+
+    void register_hypercalls(Dispatcher&, std::span<Module* const>) const override {}
+
+    void add_syscall_rules(SyscallPolicy& p) const override {
+        if (spt()) spt::add_syscall_rules(p, wait_);
+    }
+
+    bool guest_makes_system_calls() const override { return spt(); }
+    BackendChoice native_backend() const override { return spt() ? BackendChoice::seccomp : BackendChoice::kvm; }
+    uint64_t max_halt_status() const override { return 255; }
+    int exit_code(int ukmon_code, const RunOutcome* o) const override { return abi_solo5::exit_code(ukmon_code, o); }
+
+private:
+    bool spt() const { return manifest_.target == SOLO5_TARGET_SPT; }
+
+    const GuestImage& img_;
+    Manifest manifest_;
+    std::vector<solo5_mft_entry> mft_;  // the guest's copy, attached
+    spt::WaitFds wait_;
+};
+
+}  // namespace
+
+int exit_code(int code, const RunOutcome* o) {
+    if (o && o->kind == RunOutcome::Kind::halted && code != exit_code::host_error) return int(o->status & 0xFF);
+    switch (code) {
+        case exit_code::killed: return 128 + 31;  // SIGSYS, as a shell reports a process the filter killed
+        case exit_code::crash: return 255;
+        case exit_code::timeout: return exit_code::timeout;
+        case exit_code::usage:
+        case exit_code::host_error: return 1;
+        default: return code;  // a status already the guest's
+    }
+}
+
+std::unique_ptr<Personality> recognise(const GuestImage& img) {
+    auto m = read_manifest(img);
+    if (!m) return nullptr;
+    return std::make_unique<Solo5Personality>(img, std::move(*m));
+}
+
+}  // namespace ukmon::abi_solo5
