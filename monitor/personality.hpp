@@ -81,4 +81,8 @@ public:
 // or its notes are malformed.
 std::unique_ptr<Personality> recognise_personality(const GuestImage& image);
 
+// For a run that failed before its personality was recognised (a bad flag, malformed
+// notes): the exit code of the ABI whose notes the ELF carries (by owner alone), else `code`.
+int exit_code_by_note_owner(std::span<const std::byte> elf, int code);
+
 }  // namespace ukmon

@@ -32,6 +32,7 @@ Run& Run::current() { return *the_run; }
 
 int Run::execute(std::span<const std::string_view> args, std::span<const std::byte> guest_elf,
                  std::unique_ptr<Backend> backend) {
+    guest_elf_ = guest_elf;
     std::vector<std::string_view> words;
     for (Module* m : modules_)
         for (auto w : m->option_words()) words.push_back(w);
@@ -174,7 +175,8 @@ int Run::end_before_start(const char* kind, int code, const char* message) {
 }
 
 int Run::exit_code(int ukmon_code, const RunOutcome* outcome) const {
-    return personality_ ? personality_->exit_code(ukmon_code, outcome) : ukmon_code;
+    if (personality_) return personality_->exit_code(ukmon_code, outcome);
+    return exit_code_by_note_owner(guest_elf_, ukmon_code);  // only on a failure path
 }
 
 }  // namespace ukmon

@@ -70,6 +70,7 @@ private:
     std::span<Module* const> modules_;
     Options options_;
     ExitActions exit_actions_;
+    std::span<const std::byte> guest_elf_;
     std::optional<GuestImage> image_;
     std::unique_ptr<Personality> personality_;
     Dispatcher dispatcher_;

@@ -1,0 +1,171 @@
+// Our own Solo5-ABI test guests (tests/solo5/) run unmodified: through build/ukmon-run as
+// through Solo5's tenders (KERNEL [ARGS...]), and baked by ukbake (APP [-- ARGS...]), with
+// Solo5's exit codes: the guest's status, 255 for an abort, 159 for a call the spt filter
+// refuses, 1 for a monitor error. The spt device model is the filter: a block request of
+// another length or past the end kills the guest, naming the call.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "tests/integration/harness.hpp"
+
+using namespace ukmon_test;
+
+namespace {
+
+using Strings = std::vector<std::string>;
+
+std::string runner() { return build_dir() + "/ukmon-run"; }
+std::string spt_image(const std::string& name) { return build_dir() + "/tests/solo5/" + name + ".spt"; }
+std::string spt_baked(const std::string& name) { return build_dir() + "/tests/solo5/bin/" + name + "-spt"; }
+
+// The spt guest NAME run both ways: ukmon-run OPTIONS IMAGE ARGS, and APP OPTIONS -- ARGS.
+struct Runs {
+    RunResult direct, baked;
+};
+Runs run_spt(const std::string& name, const Strings& options = {}, const Strings& args = {}) {
+    Strings d{runner()};
+    d.insert(d.end(), options.begin(), options.end());
+    d.push_back(spt_image(name));
+    d.insert(d.end(), args.begin(), args.end());
+    Strings b{spt_baked(name)};
+    b.insert(b.end(), options.begin(), options.end());
+    if (!args.empty()) {
+        b.push_back("--");
+        b.insert(b.end(), args.begin(), args.end());
+    }
+    return Runs{run(d), run(b)};
+}
+
+bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
+// Both runs exit with `code`, print `out` exactly, and (if given) say `err_part` on stderr.
+void check_both(const Runs& r, int code, const std::string& out, const std::string& err_part = "") {
+    for (const RunResult* x : {&r.direct, &r.baked}) {
+        check_exit(*x, code);
+        INFO(x->describe());
+        CHECK(x->out == out);
+        if (!err_part.empty()) CHECK(contains(x->err, err_part));
+        else CHECK(x->err == "");
+    }
+}
+
+// A disk of `bytes` in `dir`.
+std::string make_disk(const TempDir& dir, const std::string& name, size_t bytes) {
+    std::string path = dir / name;
+    RunResult r = run({"truncate", "-s", std::to_string(bytes), path});
+    REQUIRE(r.exit_code == 0);
+    return path;
+}
+
+}  // namespace
+
+TEST_CASE("an spt hello prints its command line and exits 0, run directly and baked") {
+    check_both(run_spt("hello", {}, {"one", "two"}), 0, "Hello, World\nCommand line is: 'one two'\n");
+    check_both(run_spt("hello"), 0, "Hello, World\nCommand line is: ''\n");
+}
+
+TEST_CASE("an spt guest's status is the exit code, 0..255, as with Solo5's tender") {
+    check_both(run_spt("status", {}, {"42"}), 42, "");
+    check_both(run_spt("status", {}, {"255"}), 255, "");
+    check_both(run_spt("status", {}, {"250"}), 250, "");
+}
+
+TEST_CASE("solo5_abort ends an spt guest with 255") { check_both(run_spt("abort"), 255, "aborting\n"); }
+
+TEST_CASE("an spt guest's wall and monotonic clocks advance across a timerfd-bounded epoll wait") {
+    Runs r = run_spt("time");
+    for (const RunResult* x : {&r.direct, &r.baked}) {
+        check_exit(*x, 0);
+        INFO(x->describe());
+        CHECK(x->out.rfind("time: ok, waited ", 0) == 0);
+    }
+}
+
+TEST_CASE("an spt guest's forbidden system call kills it with 159, naming the call and the guest symbol") {
+    check_both(run_spt("spt_forbidden"), 159, "calling getpid\n", "forbidden system call getpid (39)");
+    check_both(run_spt("spt_forbidden"), 159, "calling getpid\n", "(spt_syscall+0x");
+}
+
+TEST_CASE("a guest that set its own FS base is still diagnosed cleanly (the handler restores the monitor's)") {
+    check_both(run_spt("spt_forbidden", {}, {"tls"}), 159, "FS base set\ncalling getpid\n",
+               "forbidden system call getpid (39)");
+}
+
+TEST_CASE("spt blk: a block written reads back; one past the end or of another length kills the guest") {
+    TempDir dir;
+    std::string disk = make_disk(dir, "disk", 1 << 20);
+    const std::string ok = "blk: block size 512, capacity 1048576\nblk: write/read back ok\n";
+    check_both(run_spt("blk", {"--block:storage=" + disk}), 0, ok);
+    check_both(run_spt("blk", {"--block:storage=" + disk}, {"oob"}), 159, ok, "forbidden system call pwrite64");
+    check_both(run_spt("blk", {"--block:storage=" + disk}, {"badlen"}), 159, ok, "forbidden system call pread64");
+    RunResult size = run({"stat", "-c", "%s", disk});
+    CHECK(size.out == "1048576\n");  // the refused write did not grow the disk
+}
+
+TEST_CASE("spt blk: --block-sector-size sets the block size the guest sees and the filter checks") {
+    TempDir dir;
+    std::string disk = make_disk(dir, "disk", 1 << 20);
+    check_both(run_spt("blk", {"--block:storage=" + disk, "--block-sector-size:storage=4096"}), 0,
+               "blk: block size 4096, capacity 1048576\nblk: write/read back ok\n");
+    check_both(run_spt("blk", {"--block:storage=" + disk, "--block-sector-size:storage=1000"}), 1, "",
+               "power of two");
+    std::string odd = make_disk(dir, "odd", 4096 + 512);
+    check_both(run_spt("blk", {"--block:storage=" + odd, "--block-sector-size:storage=4096"}), 1, "",
+               "not a multiple of the 4096-byte block size");
+}
+
+TEST_CASE("a manifest of 63 devices attaches them all; 64 are refused; a missing or undeclared one is refused") {
+    TempDir dir;
+    Strings opts;
+    for (int i = 1; i <= 63; ++i) opts.push_back("--block:d" + std::to_string(i) + "=" + make_disk(dir, "d" + std::to_string(i), 4096));
+    check_both(run_spt("devices63", opts), 0, "devices attached: 63\n");
+    RunResult r64 = run([&] {
+        Strings a{runner()};
+        a.insert(a.end(), opts.begin(), opts.end());
+        a.push_back(spt_image("devices64"));
+        return a;
+    }());
+    check_exit(r64, 1);
+    CHECK(contains(r64.err, "more than the 64 allowed"));
+    Strings missing(opts.begin() + 1, opts.end());
+    check_both(run_spt("devices63", missing), 1, "", "'d1' is declared by the guest but not attached");
+    Strings extra = opts;
+    extra.push_back("--block:d64=" + make_disk(dir, "d64", 4096));
+    check_both(run_spt("devices63", extra), 1, "", "declares no blk device named 'd64'");
+}
+
+TEST_CASE("ukmon-run: a missing KERNEL or an unreadable one is a usage error naming it") {
+    RunResult none = run({runner()});
+    check_exit(none, 252);
+    CHECK(contains(none.err, "missing KERNEL operand"));
+    RunResult absent = run({runner(), "/nonexistent/x.spt"});
+    check_exit(absent, 252);
+    CHECK(contains(absent.err, "/nonexistent/x.spt: cannot read"));
+    RunResult not_elf = run({runner(), "/etc/hostname"});
+    check_exit(not_elf, 252);
+    CHECK(contains(not_elf.err, "not an ELF file"));
+}
+
+TEST_CASE("ukmon-run takes the tenders' --mem=MiB") {
+    RunResult r = run({runner(), "--mem=32", spt_image("hello")});
+    check_exit(r, 0);
+    RunResult tiny = run({runner(), "--mem=1", spt_image("hello")});
+    check_exit(tiny, 1);  // a Solo5 guest's monitor error: 1
+    CHECK(contains(tiny.err, "smaller than the 4M minimum"));
+}
+
+TEST_CASE("ukbake bakes an spt image with only the modules its manifest needs") {
+    RunResult nm = run({"nm", spt_baked("hello")});
+    if (nm.exit_code != 0) {
+        std::printf("SKIP: symbols of a baked spt hello: nm failed or the executable is stripped\n");
+        return;
+    }
+    RunResult inspect = run({build_dir() + "/bin/ukmon-inspect", spt_image("blk"), "--modules"});
+    check_exit(inspect, 0);
+    CHECK(inspect.out == "blk\n");
+    RunResult none = run({build_dir() + "/bin/ukmon-inspect", spt_image("hello"), "--modules"});
+    check_exit(none, 0);
+    CHECK(none.out == "");
+}
