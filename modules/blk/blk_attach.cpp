@@ -40,7 +40,7 @@ void open_image(Device& d) {
     if (size == 0) refuse(d, "is empty (a disk needs at least one block, e.g. truncate -s 64M " + d.path + ")");
     if (size % d.block_size != 0)
         refuse(d, "is " + std::to_string(size) + " bytes, not a multiple of the " + std::to_string(d.block_size) +
-                      "-byte block size");
+                      "-byte sector size");
     d.capacity = size;
 }
 

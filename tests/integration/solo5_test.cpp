@@ -113,7 +113,7 @@ TEST_CASE("spt blk: --block-sector-size sets the block size the guest sees and t
                "power of two");
     std::string odd = make_disk(dir, "odd", 4096 + 512);
     check_both(run_spt("blk", {"--block:storage=" + odd, "--block-sector-size:storage=4096"}), 1, "",
-               "not a multiple of the 4096-byte block size");
+               "not a multiple of the 4096-byte sector size");
 }
 
 TEST_CASE("a manifest of 63 devices attaches them all; 64 are refused; a missing or undeclared one is refused") {
