@@ -74,6 +74,9 @@ SOLO5_NAMES := $(patsubst tests/solo5/guests/%.c,%,$(wildcard tests/solo5/guests
 SOLO5_SPT_NAMES := $(filter-out hvt_%,$(SOLO5_NAMES))
 SOLO5_SPT := $(patsubst %,$(BUILD)/tests/solo5/%.spt,$(SOLO5_SPT_NAMES))
 SOLO5_SPT_BAKED := $(patsubst %,$(BUILD)/tests/solo5/bin/%-spt,$(filter-out devices64,$(SOLO5_SPT_NAMES)))
+SOLO5_HVT_NAMES := $(filter-out spt_%,$(SOLO5_NAMES))
+SOLO5_HVT := $(patsubst %,$(BUILD)/tests/solo5/%.hvt,$(SOLO5_HVT_NAMES))
+SOLO5_HVT_BAKED := $(patsubst %,$(BUILD)/tests/solo5/bin/%-hvt,$(filter-out devices64,$(SOLO5_HVT_NAMES)))
 SOLO5_CFLAGS := $(GUEST_CFLAGS) -Itests/solo5/lib -mno-red-zone
 SOLO5_LDFLAGS := -nostdlib -static -no-pie -Wl,-T,tests/solo5/solo5.ld -Wl,--build-id=none \
                  -Wl,-z,noexecstack -Wl,-z,max-page-size=4096
@@ -90,7 +93,7 @@ FUZZ_REPLAY_BIN := $(BUILD)/tests/fuzz_replay
 .SECONDARY:
 all: $(LIBUKMON) $(MAIN_OBJS) $(MODULE_OBJS) $(GUESTLIB) $(GUEST_CRT0) $(UKBAKE) $(INSPECT) \
      $(EXAMPLE_APPS) $(TEST_APPS) $(UNIT_BIN) $(INTEGRATION_BIN) $(FUZZ_REPLAY_BIN) \
-     $(UKMON_RUN) $(SOLO5_SPT) $(SOLO5_SPT_BAKED)
+     $(UKMON_RUN) $(SOLO5_SPT) $(SOLO5_SPT_BAKED) $(SOLO5_HVT) $(SOLO5_HVT_BAKED)
 
 deps:
 	@bash tools/setup-deps
@@ -161,21 +164,26 @@ $(UKMON_RUN): $(BUILD)/obj/tools/ukmon_run.o $(MODULE_OBJS) $(LIBUKMON)
 	$(CXX) $(LDFLAGS_MONITOR) -o $@ $^ $(LDLIBS_MONITOR)
 
 # ---- Solo5-ABI test guests ---------------------------------------------------------------
-$(BUILD)/solo5-obj/spt/%.o: tests/solo5/guests/%.c tests/solo5/lib/solo5_guest.h guest-abi/include/solo5/abi.h
-	@mkdir -p $(@D)
-	$(GUEST_CC) $(SOLO5_CFLAGS) -DSOLO5_TEST_TARGET=SOLO5_TARGET_SPT -c $< -o $@
+# $(call solo5-target,spt|hvt,SPT|HVT): objects, images and baked executables of a target.
+define solo5-target
+$(BUILD)/solo5-obj/$(1)/%.o: tests/solo5/guests/%.c tests/solo5/lib/solo5_guest.h guest-abi/include/solo5/abi.h
+	@mkdir -p $$(@D)
+	$(GUEST_CC) $(SOLO5_CFLAGS) -DSOLO5_TEST_TARGET=SOLO5_TARGET_$(2) -c $$< -o $$@
 
-$(BUILD)/solo5-obj/spt-lib/%.o: tests/solo5/lib/%.c tests/solo5/lib/solo5_guest.h guest-abi/include/solo5/abi.h
-	@mkdir -p $(@D)
-	$(GUEST_CC) $(SOLO5_CFLAGS) -DSOLO5_TEST_TARGET=SOLO5_TARGET_SPT -c $< -o $@
+$(BUILD)/solo5-obj/$(1)-lib/%.o: tests/solo5/lib/%.c tests/solo5/lib/solo5_guest.h guest-abi/include/solo5/abi.h
+	@mkdir -p $$(@D)
+	$(GUEST_CC) $(SOLO5_CFLAGS) -DSOLO5_TEST_TARGET=SOLO5_TARGET_$(2) -c $$< -o $$@
 
-$(BUILD)/tests/solo5/%.spt: $(BUILD)/solo5-obj/spt/%.o $(BUILD)/solo5-obj/spt-lib/spt.o $(BUILD)/solo5-obj/spt-lib/common.o tests/solo5/solo5.ld
-	@mkdir -p $(@D)
-	$(GUEST_CC) $(SOLO5_LDFLAGS) -o $@ $(filter %.o,$^) -lgcc
+$(BUILD)/tests/solo5/%.$(1): $(BUILD)/solo5-obj/$(1)/%.o $(BUILD)/solo5-obj/$(1)-lib/$(1).o $(BUILD)/solo5-obj/$(1)-lib/common.o tests/solo5/solo5.ld
+	@mkdir -p $$(@D)
+	$(GUEST_CC) $(SOLO5_LDFLAGS) -o $$@ $$(filter %.o,$$^) -lgcc
 
-$(BUILD)/tests/solo5/bin/%-spt: $(BUILD)/tests/solo5/%.spt $(BAKE_DEPS)
-	@mkdir -p $(@D)
-	$(UKBAKE) $< -o $@
+$(BUILD)/tests/solo5/bin/%-$(1): $(BUILD)/tests/solo5/%.$(1) $(BAKE_DEPS)
+	@mkdir -p $$(@D)
+	$(UKBAKE) $$< -o $$@
+endef
+$(eval $(call solo5-target,spt,SPT))
+$(eval $(call solo5-target,hvt,HVT))
 
 # ---- examples: examples/NAME/*.c -> build/examples/NAME.elf -> build/NAME ---------------
 $(BUILD)/examples/%.elf: $$(addprefix $(BUILD)/guest-obj/,$$(subst .c,.o,$$(wildcard examples/$$*/*.c))) $(GUESTLIB) $(GUEST_CRT0)

@@ -60,6 +60,15 @@ public:
     // be attached and no option may name an undeclared one: UsageError otherwise.
     virtual void attach(std::span<const DeclaredDevice> declared,
                         std::span<const DeviceOption> options) = 0;
+    // One request on an attached device, for a personality whose hypercalls are not the
+    // ukmon ABI's (the caller has checked the request against device_info; the module checks
+    // again). blk: exactly buf.size() bytes at `offset`; net: one frame, `offset` unused
+    // (read: up to buf.size()). Returns the bytes moved, or -errno (-EAGAIN: no frame). Counted
+    // for --stats; makes only the system calls add_syscall_rules allows. Allocation-free.
+    virtual long device_io(uint32_t handle, bool write, std::span<std::byte> buf, uint64_t offset) {
+        (void)handle, (void)write, (void)buf, (void)offset;
+        return -38;  // -ENOSYS
+    }
     // The attached device with this handle, for a personality's boot info; false if none.
     virtual bool device_info(uint32_t handle, DeviceInfo& out) const {
         (void)handle;

@@ -39,7 +39,13 @@ struct EntryState {
     // its own descriptor tables, on flat identity-mapped page tables (Solo5 hvt). A backend
     // that cannot give what is asked refuses the run (UsageError).
     enum class Privilege { user, kernel } privilege = Privilege::user;
+    // Privilege::kernel: where the backend builds the initial GDT, TSS and identity page
+    // tables (kernel_tables_size bytes the guest leaves alone until it has its own), and a page
+    // of guest RAM the guest never uses (a host may need one: PVM's VIF page).
+    uint64_t kernel_tables = 0;
+    uint64_t spare_page = 0;
 };
+inline constexpr uint64_t kernel_tables_size = 0x4000;  // GDT+TSS, PML4, PDPT, one PD (1 GiB)
 
 class Personality {
 public:
@@ -64,6 +70,9 @@ public:
     virtual bool guest_makes_system_calls() const { return false; }
     // The backend --backend=auto picks for this guest (automatic: kvm where /dev/kvm opens).
     virtual BackendChoice native_backend() const { return BackendChoice::automatic; }
+    // Refuses (UsageError, saying which it needs) a backend this guest cannot run on;
+    // `backend_kind`: enum uk_backend_kind. Right after the backend is chosen.
+    virtual void check_backend(uint32_t backend_kind) const { (void)backend_kind; }
     // Called once the devices are attached: a personality that describes them to its guest
     // reads them here (Module::device_info). May open fds; before lockdown.
     virtual void devices_attached(std::span<Module* const> modules) { (void)modules; }

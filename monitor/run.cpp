@@ -56,6 +56,7 @@ int Run::execute(std::span<const std::string_view> args, std::span<const std::by
     personality_->devices_attached(modules_);
     personality_->register_hypercalls(dispatcher_, modules_);
     backend_ = backend ? std::move(backend) : choose_backend();
+    personality_->check_backend(backend_->abi_kind());
     // An spt-style guest whose system calls reach the host drives its devices itself.
     if (personality_->guest_makes_system_calls() && backend_->guest_syscalls_reach_host())
         device_access_ = DeviceAccess::guest_syscalls;

@@ -21,6 +21,7 @@
 #include "arch/x86_64/kvm_guest_stop.hpp"
 #include "arch/x86_64/long_mode.hpp"
 #include "arch/x86_64/faults.hpp"
+#include "arch/x86_64/kernel_entry.hpp"
 #include "monitor/error.hpp"
 #include "monitor/run.hpp"
 #include "monitor/sandbox/filter.hpp"
@@ -61,8 +62,7 @@ public:
         open_vm(mem_size);
         full_.emplace(mem_.data(), 0, mem_.size());
         for (const GuestRegion& r : rights.all())
-            if (r.kind == GuestRegion::Kind::gate) gate_ = r.start;
-        if (!gate_) throw std::logic_error("kvm: the personality's layout has no gate page");
+            if (r.kind == GuestRegion::Kind::gate) gate_ = r.start;  // none for a supervisor-mode guest
         return *full_;
     }
     uint64_t gate_address() const override { return gate_; }
@@ -72,9 +72,8 @@ public:
     }
 
     void prepare(Run&, const GuestRights& rights, const EntryState& entry) override {
-        if (entry.privilege != EntryState::Privilege::user)
-            throw UsageError("this guest runs as supervisor code with its own descriptor tables, which the kvm backend "
-                             "does not offer yet");
+        if (entry.privilege == EntryState::Privilege::kernel) return prepare_kernel(entry);
+        if (!gate_) throw std::logic_error("kvm: the personality's layout has no gate page");
         auto cpu = x86::build_long_mode(*full_, rights, mem_.size(), cpl0_);
         set_cpuid();
         set_registers(cpu, entry);
@@ -118,6 +117,57 @@ public:
     }
 
 private:
+    // A guest that is supervisor code and brings its own descriptor tables (Solo5 hvt): flat
+    // tables to start from, CPL0, and on a PVM host the VIF page that lets CPL0 run natively.
+    void prepare_kernel(const EntryState& entry) {
+        if (gdb_port_) throw UsageError("--gdb needs a guest that runs as user code (CPL3)");
+        x86::KernelSetup k = x86::build_kernel_entry(*full_, entry.kernel_tables, mem_.size());
+        set_cpuid();
+        kvm_sregs s{};
+        xioctl(vcpu_.get(), KVM_GET_SREGS, "KVM_GET_SREGS", &s);
+        s.cr0 = k.cr0;
+        s.cr3 = k.cr3;
+        s.cr4 = k.cr4;
+        s.efer = k.efer;
+        s.gdt.base = k.gdt_base;
+        s.gdt.limit = k.gdt_limit;
+        s.idt.base = 0;
+        s.idt.limit = 0;
+        s.cs = kvm::long_mode_segment(k.cs, true, 0);
+        s.ss = s.ds = s.es = s.fs = s.gs = kvm::long_mode_segment(k.ds, false, 0);
+        s.tr = kvm_segment{};
+        s.tr.selector = k.tr;
+        s.tr.base = k.tss_base;
+        s.tr.limit = k.tss_limit;
+        s.tr.type = 11;  // busy 64-bit TSS
+        s.tr.present = 1;
+        s.ldt = kvm_segment{};
+        s.ldt.unusable = 1;
+        xioctl(vcpu_.get(), KVM_SET_SREGS, "KVM_SET_SREGS", &s);
+        bool vif = register_vif_page(entry.spare_page);
+        kvm_regs r{};
+        r.rip = entry.rip;
+        r.rsp = entry.rsp;
+        r.rdi = entry.arg;
+        r.rflags = k.rflags;
+        xioctl(vcpu_.get(), KVM_SET_REGS, "KVM_SET_REGS", &r);
+        if (verbose_)
+            std::fprintf(stderr, "ukmon: kvm: guest at CPL0 with its own descriptor tables, %llu MiB%s\n",
+                         (unsigned long long)(mem_.size() >> 20),
+                         vif ? ", PVM VIF page registered (CPL0 runs natively)" : "");
+        sandbox::install_monitor_sigsys_handler();
+    }
+
+    // PVM (a software-virtualization KVM) emulates a CPL0 guest instruction by instruction
+    // unless the guest has a VIF page: MSR 0x4b564d10 = page | 0x400 (bit 10: set by the
+    // host), before the first KVM_RUN. Elsewhere (VT-x, SVM) the MSR is refused: no harm.
+    bool register_vif_page(uint64_t page) {
+        constexpr uint32_t msr_pvm_vif = 0x4b564d10;
+        if (page == 0 || page % x86::page_size != 0 || page >= mem_.size()) return false;
+        MsrBuffer m{1, 0, {{msr_pvm_vif, 0, page | 0x400}}};
+        return ::ioctl(vcpu_.get(), set_msrs, &m) == 1;
+    }
+
     void open_vm(uint64_t mem_size) {
         kvm_ = UniqueFd(::open("/dev/kvm", O_RDWR | O_CLOEXEC));
         if (!kvm_) throw_errno("open /dev/kvm");

@@ -2,6 +2,8 @@
 // out by value, validates it (handle, then range, then data pointer, then permission), acts
 // only on the validated copy, and writes the struct back. They may run inside the seccomp
 // filter: no allocation, no stdio; only pread64/pwrite64/fsync on the device fds.
+#include <cerrno>
+
 #include "modules/blk/blk_io.hpp"
 #include "modules/blk/blk_module.hpp"
 #include "modules/blk/blk_request.hpp"
@@ -73,6 +75,18 @@ void blkflush(void* owner, RunContext& ctx, uint64_t gpa) {
 }
 
 }  // namespace
+
+long BlkModule::device_io(uint32_t handle, bool write, std::span<std::byte> buf, uint64_t offset) {
+    const Device* d = device(handle);
+    if (!d) return -EBADF;
+    if (check_range(offset, buf.size(), d->capacity, d->block_size) != UK_OK) return -EINVAL;
+    if (write && d->read_only) return -EROFS;
+    bool ok = write ? write_fully(d->fd.get(), buf.data(), buf.size(), offset)
+                    : read_fully(d->fd.get(), buf.data(), buf.size(), offset);
+    if (!ok) return -EIO;
+    count(*this, handle, write ? 0 : buf.size(), write ? buf.size() : 0);
+    return long(buf.size());
+}
 
 void BlkModule::register_hypercalls(Dispatcher& d) {
     d.set(UK_HC_BLKINFO, {blkinfo, this});

@@ -43,6 +43,7 @@ public:
     void attach(std::span<const DeclaredDevice> declared, std::span<const DeviceOption> options) override;
     void register_hypercalls(Dispatcher& d) override;
     bool device_info(uint32_t handle, DeviceInfo& out) const override;
+    long device_io(uint32_t handle, bool write, std::span<std::byte> buf, uint64_t offset) override;
     void add_syscall_rules(SyscallPolicy& policy) const override;
     void add_guest_syscall_rules(SyscallPolicy& policy) const override;
     bool exit_action() override;

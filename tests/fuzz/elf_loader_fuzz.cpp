@@ -111,6 +111,7 @@ void boot_image(const GuestImage& img, const Personality& personality) {
     env.mem_size = mem_size;
     env.gate = layout::gate_page;
     env.program_name = "fuzz";
+    env.tsc_hz = 1000000000;
     env.backend = personality.guest_makes_system_calls() ? UK_BACKEND_SECCOMP : UK_BACKEND_KVM;
     EntryState entry = personality.boot(mem, env);
     const GuestRegion* boot_region = rights.at(entry.arg);

@@ -17,25 +17,48 @@ namespace {
 using Strings = std::vector<std::string>;
 
 std::string runner() { return build_dir() + "/ukmon-run"; }
-std::string spt_image(const std::string& name) { return build_dir() + "/tests/solo5/" + name + ".spt"; }
-std::string spt_baked(const std::string& name) { return build_dir() + "/tests/solo5/bin/" + name + "-spt"; }
+std::string image(const std::string& name, const std::string& target) {
+    return build_dir() + "/tests/solo5/" + name + "." + target;
+}
+std::string baked(const std::string& name, const std::string& target) {
+    return build_dir() + "/tests/solo5/bin/" + name + "-" + target;
+}
+std::string spt_image(const std::string& name) { return image(name, "spt"); }
+std::string spt_baked(const std::string& name) { return baked(name, "spt"); }
 
-// The spt guest NAME run both ways: ukmon-run OPTIONS IMAGE ARGS, and APP OPTIONS -- ARGS.
+// The guest NAME of `target` run both ways: ukmon-run OPTIONS IMAGE ARGS, and APP OPTIONS
+// -- ARGS.
 struct Runs {
     RunResult direct, baked;
 };
-Runs run_spt(const std::string& name, const Strings& options = {}, const Strings& args = {}) {
+Runs run_solo5(const std::string& target, const std::string& name, const Strings& options = {},
+               const Strings& args = {}) {
     Strings d{runner()};
     d.insert(d.end(), options.begin(), options.end());
-    d.push_back(spt_image(name));
+    d.push_back(image(name, target));
     d.insert(d.end(), args.begin(), args.end());
-    Strings b{spt_baked(name)};
+    Strings b{baked(name, target)};
     b.insert(b.end(), options.begin(), options.end());
     if (!args.empty()) {
         b.push_back("--");
         b.insert(b.end(), args.begin(), args.end());
     }
     return Runs{run(d), run(b)};
+}
+Runs run_spt(const std::string& name, const Strings& options = {}, const Strings& args = {}) {
+    return run_solo5("spt", name, options, args);
+}
+Runs run_hvt(const std::string& name, const Strings& options = {}, const Strings& args = {}) {
+    return run_solo5("hvt", name, options, args);
+}
+
+// hvt images need kvm: prints SKIP and returns false where it cannot run.
+bool kvm_here(const char* test) {
+    if (auto why = backend_unavailable("kvm")) {
+        std::printf("SKIP: %s: %s\n", test, why->c_str());
+        return false;
+    }
+    return true;
 }
 
 bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
@@ -168,4 +191,61 @@ TEST_CASE("ukbake bakes an spt image with only the modules its manifest needs") 
     RunResult none = run({build_dir() + "/bin/ukmon-inspect", spt_image("hello"), "--modules"});
     check_exit(none, 0);
     CHECK(none.out == "");
+}
+
+// ---- hvt: supervisor code in a VM, hypercalls by port I/O -----------------------------------
+
+TEST_CASE("an hvt hello at CPL0, with its own GDT and IDT, prints its command line and exits 0") {
+    if (!kvm_here("hvt hello")) return;
+    check_both(run_hvt("hello", {}, {"one", "two"}), 0, "Hello, World\nCommand line is: 'one two'\n");
+}
+
+TEST_CASE("an hvt guest's status, abort and clocks are Solo5's") {
+    if (!kvm_here("hvt status")) return;
+    check_both(run_hvt("status", {}, {"42"}), 42, "");
+    check_both(run_hvt("abort"), 255, "aborting\n");
+    Runs t = run_hvt("time");
+    for (const RunResult* x : {&t.direct, &t.baked}) {
+        check_exit(*x, 0);
+        CHECK(x->out.rfind("time: ok, waited ", 0) == 0);
+    }
+}
+
+TEST_CASE("a CPU exception is diagnosed with the guest's symbol and exits 255: hvt (its own IDT) and spt") {
+    if (kvm_here("hvt exception")) {
+        Runs r = run_hvt("exception");
+        check_both(r, 255, "about to fault\nhvt: exception 6\n", "CPU exception in the guest");
+        CHECK(contains(r.direct.err, "(crash_here+0x0)"));
+    }
+    Runs s = run_spt("exception");
+    check_both(s, 255, "about to fault\n", "invalid opcode (#UD)");
+    CHECK(contains(s.direct.err, "(crash_here+0x0)"));
+}
+
+TEST_CASE("hvt blk: one block at an aligned offset inside the disk; past the end or another length refused") {
+    if (!kvm_here("hvt blk")) return;
+    TempDir dir;
+    std::string disk = make_disk(dir, "disk", 1 << 20);
+    const std::string ok = "blk: block size 512, capacity 1048576\nblk: write/read back ok\n";
+    check_both(run_hvt("blk", {"--block:storage=" + disk}), 0, ok);
+    check_both(run_hvt("blk", {"--block:storage=" + disk}, {"oob"}), 0, ok + "blk: write past the end refused\n");
+    check_both(run_hvt("blk", {"--block:storage=" + disk}, {"badlen"}), 0, ok + "blk: two-block read refused\n");
+    check_both(run_hvt("blk", {"--block:storage=" + disk, "--block-sector-size:storage=4096"}), 0,
+               "blk: block size 4096, capacity 1048576\nblk: write/read back ok\n");
+    RunResult size = run({"stat", "-c", "%s", disk});
+    CHECK(size.out == "1048576\n");
+}
+
+TEST_CASE("an hvt manifest of 63 devices attaches them all") {
+    if (!kvm_here("hvt 63 devices")) return;
+    TempDir dir;
+    Strings opts;
+    for (int i = 1; i <= 63; ++i) opts.push_back("--block:d" + std::to_string(i) + "=" + make_disk(dir, "d" + std::to_string(i), 4096));
+    check_both(run_hvt("devices63", opts), 0, "devices attached: 63\n");
+}
+
+TEST_CASE("each Solo5 target refuses the backend it cannot run on, in one line, exit 1") {
+    RunResult h = run({runner(), "--backend=seccomp", image("hello", "hvt")});
+    check_exit(h, 1);
+    CHECK(contains(h.err, "a Solo5 hvt image needs --backend=kvm"));
 }

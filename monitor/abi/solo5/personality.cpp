@@ -4,6 +4,7 @@
 
 #include <optional>
 
+#include "monitor/abi/solo5/hvt.hpp"
 #include "monitor/abi/solo5/manifest.hpp"
 #include "monitor/abi/solo5/spt.hpp"
 #include "monitor/error.hpp"
@@ -20,28 +21,42 @@ public:
     std::span<const DeviceDecl> manifest() const override { return manifest_.devices; }
 
     GuestRights layout(uint64_t mem_size, bool) const override {
-        if (!spt()) throw UsageError("Solo5 hvt images do not run yet in this build (spt images do)");
-        return spt::rights(img_, mem_size);
+        return spt() ? spt::rights(img_, mem_size) : hvt::rights(img_, mem_size);
+    }
+
+    void check_backend(uint32_t kind) const override {
+        if (spt() && kind != UK_BACKEND_SECCOMP)
+            throw UsageError("a Solo5 spt image runs under --backend=seccomp in this build");
+        if (!spt() && kind != UK_BACKEND_KVM) throw UsageError("a Solo5 hvt image needs --backend=kvm");
     }
 
     void devices_attached(std::span<Module* const> modules) override {
         mft_ = spt::attached_manifest(manifest_.entries, modules);
         if (spt()) wait_ = spt::make_wait_fds(mft_);
+        else {
+            hvt::find_devices(mft_, modules, devices_);
+            devices_.image = &img_;
+        }
     }
 
+    // x86_64 entry as the tenders make it: (rsp + 8) % 16 == 0, rdi = boot info.
     EntryState boot(const GuestMemory& mem, const BootEnv& env) const override {
-        if (env.backend != UK_BACKEND_SECCOMP)
-            throw UsageError("Solo5 spt images run under --backend=seccomp in this build");
         load_segments(mem, img_);
-        uint64_t bi = spt::write_boot_info(mem, img_, mft_, env, wait_);
-        // x86_64 entry as the spt tender makes it: (rsp + 8) % 16 == 0, rdi = boot info.
-        return EntryState{img_.entry, env.mem_size - 8, bi};
+        if (spt()) return EntryState{img_.entry, env.mem_size - 8, spt::write_boot_info(mem, img_, mft_, env, wait_)};
+        EntryState e{img_.entry, env.mem_size - 8, hvt::write_boot_info(mem, img_, mft_, env)};
+        e.privilege = EntryState::Privilege::kernel;
+        e.kernel_tables = hvt::tables;
+        e.spare_page = hvt::spare_page;
+        return e;
     }
 
-    void register_hypercalls(Dispatcher&, std::span<Module* const>) const override {}
+    void register_hypercalls(Dispatcher& d, std::span<Module* const>) const override {
+        if (!spt()) hvt::register_hypercalls(d, devices_);
+    }
 
     void add_syscall_rules(SyscallPolicy& p) const override {
         if (spt()) spt::add_syscall_rules(p, wait_);
+        else hvt::add_syscall_rules(p, devices_);
     }
 
     bool guest_makes_system_calls() const override { return spt(); }
@@ -55,7 +70,8 @@ private:
     const GuestImage& img_;
     Manifest manifest_;
     std::vector<solo5_mft_entry> mft_;  // the guest's copy, attached
-    spt::WaitFds wait_;
+    spt::WaitFds wait_;      // spt
+    hvt::Devices devices_;   // hvt: the hypercalls' view of the attached devices
 };
 
 }  // namespace
