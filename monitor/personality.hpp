@@ -5,6 +5,7 @@
 #pragma once
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "monitor/guest_memory.hpp"
 #include "monitor/guest_rights.hpp"
 #include "monitor/module.hpp"
+#include "monitor/run_context.hpp"
 #include "monitor/run_outcome.hpp"
 #include "monitor/sandbox/syscall_policy.hpp"
 
@@ -44,6 +46,19 @@ struct EntryState {
     // of guest RAM the guest never uses (a host may need one: PVM's VIF page).
     uint64_t kernel_tables = 0;
     uint64_t spare_page = 0;
+    // The guest's SYSCALLs are served by the monitor (Run::serve_syscall), not a crash: an
+    // spt-style guest on a backend where its system calls do not reach the host.
+    bool serve_syscalls = false;
+};
+
+// One system call of a guest whose calls the monitor serves (Personality::serve_syscall).
+struct GuestSyscall {
+    uint64_t nr = 0;
+    uint64_t args[6] = {};
+    uint64_t rip = 0;                  // of the SYSCALL instruction, for a diagnosis
+    int64_t result = 0;                // OUT: the return value (-errno on failure)
+    bool set_fs = false;               // OUT: arch_prctl(ARCH_SET_FS): the new FS base
+    uint64_t fs_base = 0;
 };
 inline constexpr uint64_t kernel_tables_size = 0x4000;  // GDT+TSS, PML4, PDPT, one PD (1 GiB)
 
@@ -73,6 +88,14 @@ public:
     // Refuses (UsageError, saying which it needs) a backend this guest cannot run on;
     // `backend_kind`: enum uk_backend_kind. Right after the backend is chosen.
     virtual void check_backend(uint32_t backend_kind) const { (void)backend_kind; }
+    // EntryState::serve_syscalls: performs one system call the device model (the policy of
+    // add_syscall_rules plus the modules' guest-syscall rules) has let through, with guest
+    // pointers through ctx.mem. nullopt: the guest carries on with call.result; otherwise how
+    // the run ends (exit_group: a halt). GuestFault for an ABI breach.
+    virtual std::optional<RunOutcome> serve_syscall(RunContext& ctx, GuestSyscall& call) const {
+        (void)ctx, (void)call;
+        return RunOutcome::make(RunOutcome::Kind::crashed, "guest crashed: a system call, which this ABI has not");
+    }
     // Called once the devices are attached: a personality that describes them to its guest
     // reads them here (Module::device_info). May open fds; before lockdown.
     virtual void devices_attached(std::span<Module* const> modules) { (void)modules; }

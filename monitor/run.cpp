@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "arch/x86_64/faults.hpp"
 #include "monitor/deadline.hpp"
 #include "monitor/devices.hpp"
 #include "monitor/error.hpp"
@@ -116,6 +117,11 @@ void Run::boot() {
     GuestMemory ram = b.map_memory(mem_size, rights_);
     BootEnv env{mem_size, b.gate_address(), b.tsc_hz(), b.abi_kind(), program_, options_.guest_args};
     EntryState entry = personality_->boot(ram, env);
+    if (entry.serve_syscalls) {  // the rules a seccomp filter would hold, checked by us instead
+        personality_->add_syscall_rules(device_model_);
+        for (Module* m : modules_) m->add_guest_syscall_rules(device_model_);
+        device_model_.allow(__NR_exit_group, {}, "core", "the guest's end");
+    }
     // Hypercalls get the guest's own rights: never a page it may not read or write itself.
     access_ = guest_access_map(rights_);
     uint64_t low = rights_.all().front().start;
@@ -167,6 +173,26 @@ std::optional<RunOutcome> Run::serve_hypercall(uint64_t nr, uint64_t arg_gpa) {
     }
     if (ctx_->halt) return RunOutcome::halted(ctx_->halt->status);
     return std::nullopt;
+}
+
+std::optional<RunOutcome> Run::serve_syscall(GuestSyscall& call) {
+    if (!device_model_.allows(call.nr, call.args)) {
+        char sym[160];
+        x86::format_symbol(sym, sizeof sym, call.rip, *image_);
+        const char* name = call.nr < 0x40000000 ? syscall_name(int(call.nr)) : "?";
+        return RunOutcome::make(RunOutcome::Kind::killed,
+                                "guest killed: forbidden system call %s (%llu); its device model refused it\n  rip=0x%llx%s",
+                                name, (unsigned long long)call.nr, (unsigned long long)call.rip, sym);
+    }
+    try {
+        auto end = personality_->serve_syscall(*ctx_, call);
+        if (end && end->kind == RunOutcome::Kind::halted) ctx_->halt = HaltRequest{end->status, {}, 0};
+        return end;
+    } catch (const GuestFault& f) {
+        return RunOutcome::make(RunOutcome::Kind::crashed, "guest crashed: %s", f.what());
+    } catch (const std::exception& e) {
+        return RunOutcome::make(RunOutcome::Kind::host_error, "monitor error in a system call: %s", e.what());
+    }
 }
 
 void Run::mark_guest_start() { times_.guest_start_ns = stats::now_ns(); }

@@ -26,6 +26,9 @@
 #include "monitor/run.hpp"
 #include "monitor/sandbox/filter.hpp"
 #include "monitor/sandbox/policy_print.hpp"
+
+#include <algorithm>
+#include <iterator>
 #include "monitor/unique_fd.hpp"
 
 namespace ukmon {
@@ -73,6 +76,7 @@ public:
 
     void prepare(Run&, const GuestRights& rights, const EntryState& entry) override {
         if (entry.privilege == EntryState::Privilege::kernel) return prepare_kernel(entry);
+        serve_syscalls_ = entry.serve_syscalls;
         if (!gate_) throw std::logic_error("kvm: the personality's layout has no gate page");
         auto cpu = x86::build_long_mode(*full_, rights, mem_.size(), cpl0_);
         set_cpuid();
@@ -90,6 +94,13 @@ public:
     // assume, the rules name it once it exists (-1 before, for --print-filter).
     void add_syscall_rules(SyscallPolicy& p) const override {
         add_vcpu_rules(p, vcpu_ ? vcpu_.get() : -1);
+        if (serve_syscalls_) {
+            ArgEquals on_vcpu{0, uint64_t(vcpu_.get()), ~0ull, "vcpu fd"};
+            p.allow(__NR_ioctl, {on_vcpu, {1, KVM_SET_REGS, ~0ull, "KVM_SET_REGS"}}, "kvm",
+                    "a served system call: its result, and the return to the guest");
+            p.allow(__NR_ioctl, {on_vcpu, {1, KVM_SET_SREGS, ~0ull, "KVM_SET_SREGS"}}, "kvm",
+                    "a served system call: back to CPL3, the guest's FS base");
+        }
         if (gdb_) gdb_->add_syscall_rules(p);
         else if (gdb_port_) kvm::GdbSession::add_syscall_rules(p, -1, -1);
     }
@@ -242,6 +253,10 @@ private:
                 continue;
             }
             if (e.kind == K::interrupted) continue;
+            if (e.kind == K::syscall_insn && serve_syscalls_ && from_syscall_stub()) {
+                if (auto end = serve_syscall(run)) return *end;
+                continue;
+            }
             if (e.kind == K::fault && !from_fault_stub())  // a guest's own `out` to the stubs' port
                 return diagnose(run.image(), RunOutcome::Kind::crashed,
                                 "guest crashed: I/O to the fault-report port 0x%x from guest code", e.port);
@@ -270,6 +285,46 @@ private:
                       (unsigned long long)r.rip, sym.empty() ? "" : " (", sym.c_str(), sym.empty() ? "" : ")",
                       (unsigned long long)r.rsp, (unsigned long long)r.rdi, (unsigned long long)r.rsi);
         return o;
+    }
+
+    // A system call of a guest whose calls the monitor serves: registers as Linux's x86_64
+    // ABI has them (rdx saved in r11 by the stub), the result in rax, then back to the guest
+    // after its SYSCALL at CPL3 (VT-x entered the stub at CPL0; PVM stays at CPL3).
+    std::optional<RunOutcome> serve_syscall(Run& run) {
+        kvm_regs r{};
+        xioctl(vcpu_.get(), KVM_GET_REGS, "KVM_GET_REGS", &r);
+        GuestSyscall call;
+        call.nr = r.rax;
+        uint64_t args[6] = {r.rdi, r.rsi, r.r11, r.r10, r.r8, r.r9};
+        std::copy(std::begin(args), std::end(args), call.args);
+        call.rip = r.rcx - 2;
+        if (auto end = run.serve_syscall(call)) {
+            if (end->kind == RunOutcome::Kind::crashed) return with_registers(run.image(), *end);
+            return end;
+        }
+        r.rax = uint64_t(call.result);
+        r.rdx = r.r11;
+        r.rip = r.rcx;
+        r.rflags = r.r11 = 0x2;  // as at entry (IOPL 0, no interrupts); the flags are clobbered
+        xioctl(vcpu_.get(), KVM_SET_REGS, "KVM_SET_REGS", &r);
+        kvm_sregs s{};
+        xioctl(vcpu_.get(), KVM_GET_SREGS, "KVM_GET_SREGS", &s);
+        bool change = call.set_fs;
+        if (call.set_fs) s.fs.base = call.fs_base;
+        if (s.cs.dpl != 3) {
+            s.cs = kvm::long_mode_segment(x86::user_cs, true, 3);
+            s.ss = kvm::long_mode_segment(x86::user_ds, false, 3);
+            change = true;
+        }
+        if (change) xioctl(vcpu_.get(), KVM_SET_SREGS, "KVM_SET_SREGS", &s);
+        return std::nullopt;
+    }
+
+    // Whether a system-call report comes from the stub (the guest could `out` there itself).
+    bool from_syscall_stub() {
+        kvm_regs r{};
+        if (::ioctl(vcpu_.get(), KVM_GET_REGS, &r) != 0) return false;
+        return gate_ && r.rip >= gate_ && r.rip < gate_ + x86::page_size;
     }
 
     // Whether a fault report comes from the monitor's stubs (supervisor code a CPL3 guest
@@ -360,6 +415,7 @@ private:
     Mapping mem_, run_map_;
     std::optional<GuestMemory> full_;  // all of guest memory, from 0
     uint64_t gate_ = 0;                // the gate page's address (the personality's layout)
+    bool serve_syscalls_ = false;      // EntryState::serve_syscalls
     kvm_run* run_ = nullptr;
 };
 

@@ -249,3 +249,47 @@ TEST_CASE("each Solo5 target refuses the backend it cannot run on, in one line, 
     check_exit(h, 1);
     CHECK(contains(h.err, "a Solo5 hvt image needs --backend=kvm"));
 }
+
+// ---- spt under kvm: the same images, their system calls served by the monitor ----------------
+
+namespace {
+Runs run_spt_kvm(const std::string& name, const Strings& options = {}, const Strings& args = {}) {
+    Strings o{"--backend=kvm"};
+    o.insert(o.end(), options.begin(), options.end());
+    return run_spt(name, o, args);
+}
+}  // namespace
+
+TEST_CASE("spt under kvm: hello, status, abort, clocks and an exception behave as under seccomp") {
+    if (!kvm_here("spt under kvm")) return;
+    check_both(run_spt_kvm("hello", {}, {"one", "two"}), 0, "Hello, World\nCommand line is: 'one two'\n");
+    check_both(run_spt_kvm("status", {}, {"42"}), 42, "");
+    check_both(run_spt_kvm("abort"), 255, "aborting\n");
+    Runs t = run_spt_kvm("time");
+    for (const RunResult* x : {&t.direct, &t.baked}) {
+        check_exit(*x, 0);
+        CHECK(x->out.rfind("time: ok, waited ", 0) == 0);
+    }
+    Runs e = run_spt_kvm("exception");
+    check_both(e, 255, "about to fault\n", "invalid opcode (#UD)");
+    CHECK(contains(e.direct.err, "(crash_here+0x0)"));
+}
+
+TEST_CASE("spt under kvm: a call outside the device model is refused as the filter would (159, named)") {
+    if (!kvm_here("spt under kvm: forbidden")) return;
+    check_both(run_spt_kvm("spt_forbidden"), 159, "calling getpid\n", "forbidden system call getpid (39)");
+    check_both(run_spt_kvm("spt_forbidden", {}, {"tls"}), 159, "FS base set\ncalling getpid\n",
+               "forbidden system call getpid (39)");
+}
+
+TEST_CASE("spt under kvm: blk with the spt rules: one block inside the disk; past the end or another length refused") {
+    if (!kvm_here("spt under kvm: blk")) return;
+    TempDir dir;
+    std::string disk = make_disk(dir, "disk", 1 << 20);
+    const std::string ok = "blk: block size 512, capacity 1048576\nblk: write/read back ok\n";
+    check_both(run_spt_kvm("blk", {"--block:storage=" + disk}), 0, ok);
+    check_both(run_spt_kvm("blk", {"--block:storage=" + disk}, {"oob"}), 159, ok, "forbidden system call pwrite64");
+    check_both(run_spt_kvm("blk", {"--block:storage=" + disk}, {"badlen"}), 159, ok, "forbidden system call pread64");
+    RunResult size = run({"stat", "-c", "%s", disk});
+    CHECK(size.out == "1048576\n");
+}

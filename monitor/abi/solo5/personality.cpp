@@ -20,29 +20,34 @@ public:
     const char* name() const override { return spt() ? "solo5-spt" : "solo5-hvt"; }
     std::span<const DeviceDecl> manifest() const override { return manifest_.devices; }
 
-    GuestRights layout(uint64_t mem_size, bool) const override {
-        return spt() ? spt::rights(img_, mem_size) : hvt::rights(img_, mem_size);
+    GuestRights layout(uint64_t mem_size, bool gate_in_guest) const override {
+        return spt() ? spt::rights(img_, mem_size, gate_in_guest) : hvt::rights(img_, mem_size);
     }
 
+    // spt runs on both (under kvm the monitor serves its system calls); hvt needs kvm.
     void check_backend(uint32_t kind) const override {
-        if (spt() && kind != UK_BACKEND_SECCOMP)
-            throw UsageError("a Solo5 spt image runs under --backend=seccomp in this build");
         if (!spt() && kind != UK_BACKEND_KVM) throw UsageError("a Solo5 hvt image needs --backend=kvm");
     }
 
     void devices_attached(std::span<Module* const> modules) override {
         mft_ = spt::attached_manifest(manifest_.entries, modules);
         if (spt()) wait_ = spt::make_wait_fds(mft_);
-        else {
-            hvt::find_devices(mft_, modules, devices_);
-            devices_.image = &img_;
-        }
+        hvt::find_devices(mft_, modules, devices_);  // the hypercalls' (and served calls') view
+        devices_.image = &img_;
+    }
+
+    std::optional<RunOutcome> serve_syscall(RunContext& ctx, GuestSyscall& call) const override {
+        return spt::serve_syscall(ctx, call, devices_, wait_);
     }
 
     // x86_64 entry as the tenders make it: (rsp + 8) % 16 == 0, rdi = boot info.
     EntryState boot(const GuestMemory& mem, const BootEnv& env) const override {
         load_segments(mem, img_);
-        if (spt()) return EntryState{img_.entry, env.mem_size - 8, spt::write_boot_info(mem, img_, mft_, env, wait_)};
+        if (spt()) {
+            EntryState e{img_.entry, env.mem_size - 8, spt::write_boot_info(mem, img_, mft_, env, wait_)};
+            e.serve_syscalls = env.backend == UK_BACKEND_KVM;  // no host kernel under it: we are its kernel
+            return e;
+        }
         EntryState e{img_.entry, env.mem_size - 8, hvt::write_boot_info(mem, img_, mft_, env)};
         e.privilege = EntryState::Privilege::kernel;
         e.kernel_tables = hvt::tables;
@@ -71,7 +76,7 @@ private:
     Manifest manifest_;
     std::vector<solo5_mft_entry> mft_;  // the guest's copy, attached
     spt::WaitFds wait_;      // spt
-    hvt::Devices devices_;   // hvt: the hypercalls' view of the attached devices
+    hvt::Devices devices_;   // the attached devices by handle (hvt hypercalls, spt under kvm)
 };
 
 }  // namespace

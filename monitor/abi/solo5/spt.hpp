@@ -4,6 +4,7 @@
 // exactly the calls Solo5's spt tender allows.
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -16,6 +17,7 @@
 #include "monitor/module.hpp"
 #include "monitor/personality.hpp"
 #include "monitor/sandbox/syscall_policy.hpp"
+#include "monitor/abi/solo5/hvt.hpp"
 #include "monitor/unique_fd.hpp"
 
 namespace ukmon::abi_solo5::spt {
@@ -24,9 +26,10 @@ namespace ukmon::abi_solo5::spt {
 inline constexpr uint64_t boot_area = SOLO5_SPT_BOOT_INFO_BASE;
 inline constexpr uint64_t boot_area_end = boot_area + 0x4000;
 
-// Boot area read-only, each segment its flags, everything from the image's end to the top of
-// memory read-write (heap and stack, as Solo5's guests expect). UsageError if it does not fit.
-GuestRights rights(const GuestImage& img, uint64_t mem_size);
+// Boot area read-only, the gate page (kvm: where SYSCALL lands) read+execute, each segment its
+// flags, everything from the image's end to the top of memory read-write (heap and stack, as
+// Solo5's guests expect). UsageError if it does not fit.
+GuestRights rights(const GuestImage& img, uint64_t mem_size, bool gate_page);
 
 // The guest's copy of the manifest: the file's entries, each attached device marked attached
 // with its host fd and properties (Module::device_info). UsageError if a module gives none.
@@ -43,6 +46,11 @@ WaitFds make_wait_fds(std::span<const solo5_mft_entry> attached);
 // boot info's address. Arguments that do not fit are a UsageError.
 uint64_t write_boot_info(const GuestMemory& mem, const GuestImage& img, std::span<const solo5_mft_entry> mft,
                          const BootEnv& env, const WaitFds& fds);
+
+// Under kvm: performs a call the device model let through (spt_syscalls.cpp); exit_group
+// ends the run with its status.
+std::optional<RunOutcome> serve_syscall(RunContext& ctx, GuestSyscall& call, const hvt::Devices& devices,
+                                        const WaitFds& fds);
 
 // The spt tender's own rules: stdout, the two clocks, its epoll and timerfd, the FS base.
 void add_syscall_rules(SyscallPolicy& policy, const WaitFds& fds);
