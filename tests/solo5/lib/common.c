@@ -47,3 +47,10 @@ const struct solo5_mft_entry *solo5_device(const char *name, uint32_t type, uint
     }
     return 0;
 }
+
+int memcmp(const void *a, const void *b, size_t n) {
+    const unsigned char *p = a, *q = b;
+    for (; n; n--, p++, q++)
+        if (*p != *q) return *p - *q;
+    return 0;
+}
