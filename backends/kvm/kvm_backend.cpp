@@ -253,9 +253,13 @@ private:
                 continue;
             }
             if (e.kind == K::interrupted) continue;
-            if (e.kind == K::syscall_insn && serve_syscalls_ && from_syscall_stub()) {
-                if (auto end = serve_syscall(run)) return *end;
-                continue;
+            if (e.kind == K::syscall_insn && serve_syscalls_) {
+                kvm_regs r{};
+                xioctl(vcpu_.get(), KVM_GET_REGS, "KVM_GET_REGS", &r);
+                if (r.rip >= gate_ && r.rip < gate_ + x86::page_size) {  // the stub, not a guest's own `out`
+                    if (auto end = serve_syscall(run, r)) return *end;
+                    continue;
+                }
             }
             if (e.kind == K::fault && !from_fault_stub())  // a guest's own `out` to the stubs' port
                 return diagnose(run.image(), RunOutcome::Kind::crashed,
@@ -290,9 +294,7 @@ private:
     // A system call of a guest whose calls the monitor serves: registers as Linux's x86_64
     // ABI has them (rdx saved in r11 by the stub), the result in rax, then back to the guest
     // after its SYSCALL at CPL3 (VT-x entered the stub at CPL0; PVM stays at CPL3).
-    std::optional<RunOutcome> serve_syscall(Run& run) {
-        kvm_regs r{};
-        xioctl(vcpu_.get(), KVM_GET_REGS, "KVM_GET_REGS", &r);
+    std::optional<RunOutcome> serve_syscall(Run& run, kvm_regs& r) {
         GuestSyscall call;
         call.nr = r.rax;
         uint64_t args[6] = {r.rdi, r.rsi, r.r11, r.r10, r.r8, r.r9};
@@ -307,24 +309,21 @@ private:
         r.rip = r.rcx;
         r.rflags = r.r11 = 0x2;  // as at entry (IOPL 0, no interrupts); the flags are clobbered
         xioctl(vcpu_.get(), KVM_SET_REGS, "KVM_SET_REGS", &r);
-        kvm_sregs s{};
-        xioctl(vcpu_.get(), KVM_GET_SREGS, "KVM_GET_SREGS", &s);
-        bool change = call.set_fs;
-        if (call.set_fs) s.fs.base = call.fs_base;
-        if (s.cs.dpl != 3) {
-            s.cs = kvm::long_mode_segment(x86::user_cs, true, 3);
-            s.ss = kvm::long_mode_segment(x86::user_ds, false, 3);
-            change = true;
+        // Whether SYSCALL left CPL3 is the host's constant behaviour: looked at once.
+        if (syscall_stays_cpl3_ < 0 || syscall_stays_cpl3_ == 0 || call.set_fs) {
+            kvm_sregs s{};
+            xioctl(vcpu_.get(), KVM_GET_SREGS, "KVM_GET_SREGS", &s);
+            if (syscall_stays_cpl3_ < 0) syscall_stays_cpl3_ = s.cs.dpl == 3;
+            bool change = call.set_fs;
+            if (call.set_fs) s.fs.base = call.fs_base;
+            if (s.cs.dpl != 3) {
+                s.cs = kvm::long_mode_segment(x86::user_cs, true, 3);
+                s.ss = kvm::long_mode_segment(x86::user_ds, false, 3);
+                change = true;
+            }
+            if (change) xioctl(vcpu_.get(), KVM_SET_SREGS, "KVM_SET_SREGS", &s);
         }
-        if (change) xioctl(vcpu_.get(), KVM_SET_SREGS, "KVM_SET_SREGS", &s);
         return std::nullopt;
-    }
-
-    // Whether a system-call report comes from the stub (the guest could `out` there itself).
-    bool from_syscall_stub() {
-        kvm_regs r{};
-        if (::ioctl(vcpu_.get(), KVM_GET_REGS, &r) != 0) return false;
-        return gate_ && r.rip >= gate_ && r.rip < gate_ + x86::page_size;
     }
 
     // Whether a fault report comes from the monitor's stubs (supervisor code a CPL3 guest
@@ -416,6 +415,7 @@ private:
     std::optional<GuestMemory> full_;  // all of guest memory, from 0
     uint64_t gate_ = 0;                // the gate page's address (the personality's layout)
     bool serve_syscalls_ = false;      // EntryState::serve_syscalls
+    int syscall_stays_cpl3_ = -1;      // -1 unknown; PVM: 1, VT-x: 0
     kvm_run* run_ = nullptr;
 };
 
