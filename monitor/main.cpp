@@ -11,7 +11,9 @@
 int main(int argc, char** argv) {
     using namespace ukmon;
     uint64_t start = stats::now_ns();  // boot time (--stats) counts from here
-    sanitize_inherited_fds();  // first: nothing inherited beyond stdio reaches the guest's run
-    std::vector<std::string_view> args(argv + 1, argv + argc);
+    std::vector<std::string_view> args(argv + (argc > 0 ? 1 : 0), argv + argc);
+    // First: nothing inherited beyond stdio (and an fd an option names: --net:NAME=@N)
+    // reaches the guest's run.
+    sanitize_inherited_fds(fds_named_by_options(args));
     return run_monitor(argc > 0 ? argv[0] : "ukmon", args, embedded_guest(), start);
 }

@@ -55,7 +55,10 @@ bool all_digits(std::string_view s) {
 int main(int argc, char** argv) {
     using namespace ukmon;
     uint64_t start = stats::now_ns();
-    sanitize_inherited_fds();
+    {  // --net:NAME=@N hands the guest an inherited TAP fd, as with Solo5's tenders
+        std::vector<std::string_view> raw(argv + (argc > 0 ? 1 : 0), argv + argc);
+        sanitize_inherited_fds(fds_named_by_options(raw));
+    }
     const char* prog = argc > 0 ? argv[0] : "ukmon-run";
     std::vector<std::string> words;  // the monitor's options, then "--", then the guest's words
     const char* kernel = nullptr;

@@ -308,3 +308,14 @@ TEST_CASE("spt under kvm: blk with the spt rules: one block inside the disk; pas
     RunResult size = run({"stat", "-c", "%s", disk});
     CHECK(size.out == "1048576\n");
 }
+
+TEST_CASE("--net:NAME=@FD refuses an fd that is not open or not a TAP, in one line, exit 1") {
+    if (!seccomp_here("net @FD refusals")) return;
+    RunResult closed = run({runner(), "--net:service=@77", image("net", "spt"), "10.0.0.2"});
+    check_exit(closed, 1);
+    CHECK(contains(closed.err, "net device 'service': fd 77 is not an open inherited fd"));
+    RunResult file = run({"bash", "-c", "exec 7</dev/null; exec \"$0\" --net:service=@7 \"$1\" 10.0.0.2", runner(),
+                          image("net", "spt")});
+    check_exit(file, 1);
+    CHECK(contains(file.err, "net device 'service': fd 7 is not bound to a TAP interface"));
+}

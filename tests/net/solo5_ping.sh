@@ -21,5 +21,21 @@ for t in $targets; do
     guest_alive
     say "$t image on $BACKEND: ARP and ICMP echo answered"
 done
+# --net:NAME=@FD: a TAP fd opened by the caller and handed down, as Solo5's tenders take it.
+add_tap tapfd 10.78.9.1/24
+cat >"$LOGDIR/with_tap_fd" <<'PY'
+#!/usr/bin/env python3
+# with_tap_fd --backend=B RUNNER KERNEL ARGS...: binds an fd to TAP "tapfd" and execs the
+# runner with --net:service=@FD.
+import fcntl, os, struct, sys
+fd = os.open("/dev/net/tun", os.O_RDWR)
+fcntl.ioctl(fd, 0x400454ca, struct.pack("16sH22x", b"tapfd", 0x0002 | 0x1000))  # TUNSETIFF: TAP, no PI
+os.set_inheritable(fd, True)
+os.execv(sys.argv[2], [sys.argv[2], sys.argv[1], "--net:service=@%d" % fd] + sys.argv[3:])
+PY
+chmod +x "$LOGDIR/with_tap_fd"
+start_guest "$LOGDIR/guest-fd" "answering" "$LOGDIR/with_tap_fd" "$BUILD/ukmon-run" "$BUILD/tests/solo5/net.spt" 10.78.9.2
+in_ns ping -c 3 -W 2 10.78.9.2 >"$LOGDIR/ping-fd" || { cat "$LOGDIR/guest-fd" "$LOGDIR/ping-fd"; fail "--net:service=@FD: ping"; }
+say "spt image on $BACKEND with --net:service=@FD: answered"
 no_checksum_errors
 echo PASS
