@@ -32,6 +32,8 @@ public:
     void dispatch(RunContext& ctx, uint64_t nr, uint64_t arg_gpa) const;
     // The name of call `nr` in the table ("puts"), or "unknown".
     const char* name(uint64_t nr) const;
+    // The name its entry carries (another personality's call), or nullptr.
+    const char* own_name(uint64_t nr) const { return nr < UK_HC_MAX ? table_[nr].name : nullptr; }
 
 private:
     std::array<HypercallEntry, UK_HC_MAX> table_{};

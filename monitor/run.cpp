@@ -126,6 +126,10 @@ void Run::boot() {
     access_ = guest_access_map(rights_);
     uint64_t low = rights_.all().front().start;
     ctx_.emplace(RunContext{ram.sub_range(low, mem_size).restricted_to(&access_), 1, {}, {}});
+    for (uint64_t nr = 0; nr < UK_HC_MAX; ++nr) {
+        ctx_->hypercall_names[nr] = dispatcher_.own_name(nr);
+        ctx_->own_hypercall_names |= ctx_->hypercall_names[nr] != nullptr;
+    }
     exit_actions_.attach(b, ram, b.monitor_writes_all_ram(), *ctx_, rights_);
     b.prepare(*this, rights_, entry);
     SyscallPolicy policy = build_policy();

@@ -12,7 +12,9 @@
 #include <string_view>
 #include <vector>
 
+#include "monitor/cli.hpp"
 #include "monitor/entry.hpp"
+#include "monitor/module.hpp"
 #include "monitor/exit_codes.hpp"
 #include "monitor/fd_hygiene.hpp"
 #include "monitor/stats.hpp"
@@ -50,6 +52,22 @@ bool all_digits(std::string_view s) {
     return true;
 }
 
+// The baked executable's --help, with this runner's first lines.
+int print_help(const char* prog) {
+    std::string text = ukmon::usage_text(prog);
+    size_t body = text.find("\n\n");
+    std::printf("usage: %s [OPTIONS] KERNEL [ARGS...]\n"
+                "Runs KERNEL: a Solo5 image (.hvt: under kvm; .spt: as a seccomp process, or under kvm with\n"
+                "--backend=kvm) or a ukmon guest ELF. ARGS go to the guest. --mem=N without a suffix is MiB,\n"
+                "as with Solo5's tenders.%s",
+                prog, body == std::string::npos ? "\n" : text.c_str() + body);
+    for (ukmon::Module* m : ukmon::linked_modules()) std::fputs(m->options_help().c_str(), stdout);
+    std::fputs(ukmon::exit_codes_text().c_str(), stdout);
+    std::printf("A Solo5 guest's run exits as Solo5's tenders do: its status, 255 abort or CPU exception,\n"
+                "159 refused system call, 1 monitor error or bad input.\n");
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -76,7 +94,10 @@ int main(int argc, char** argv) {
     }
     if (i < argc) kernel = argv[i++];
     bool help_or_version = false;
-    for (const std::string& w : words) help_or_version |= w == "--help" || w == "-h" || w == "--version";
+    for (const std::string& w : words) {
+        if (w == "--help" || w == "-h") return print_help(prog);
+        help_or_version |= w == "--version";
+    }
     if (!kernel && !help_or_version) {
         std::fprintf(stderr, "%s: missing KERNEL operand\nusage: %s [OPTIONS] KERNEL [ARGS...]\n", prog, prog);
         return exit_code::usage;

@@ -11,8 +11,8 @@ std::vector<std::string_view> NetModule::option_words() const { return {option_t
 
 std::string NetModule::options_help() const {
     return "  --net:NAME=TAP              attach net device NAME to the existing TAP interface TAP\n"
-           "  --net:NAME=@FD              ... or to an inherited fd already bound to a TAP (as Solo5's tenders)\n"
            "                              (e.g. ip tuntap add dev tap0 mode tap); its MTU is the TAP's\n"
+           "  --net:NAME=@FD              ... or to an inherited fd already bound to a TAP (as Solo5's tenders)\n"
            "  --net-mac:NAME=MAC          MAC of net device NAME, e.g. 02:00:00:00:00:01 (default: a locally\n"
            "                              administered one derived from NAME and TAP, the same every run)\n";
 }
