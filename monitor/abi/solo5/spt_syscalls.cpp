@@ -69,7 +69,9 @@ long clock_gettime_(RunContext& ctx, uint64_t clock, uint64_t ts) {
 long epoll_pwait_(RunContext& ctx, const WaitFds& w, const uint64_t (&a)[6]) {
     constexpr uint64_t max_events = SOLO5_MFT_MAX_ENTRIES + 1;
     if (a[2] == 0 || a[2] > max_events) return -EINVAL;
-    if (a[4] != 0) return -EINVAL;  // a signal mask: the guest has no signals
+    if (a[4] != 0) {  // a signal mask: meaningless for a guest without signals, but must be readable
+        if (a[5] != 8 || !ctx.mem.try_span(a[4], 8)) return a[5] != 8 ? -EINVAL : -EFAULT;
+    }
     auto out = ctx.mem.try_writable_span(a[1], a[2] * sizeof(epoll_event));
     if (!out) return -EFAULT;
     epoll_event ev[max_events];
