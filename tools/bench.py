@@ -114,6 +114,16 @@ class Bench:
                     break
                 best = int(m.group(1)) if best is None else min(best, int(m.group(1)))
             res["walltime_ns_per_call"][k] = best
+        # CPL0 on this host: hvt with and without PVM's VIF page (without it, what Solo5's own
+        # tender gets on a PVM host: every instruction emulated).
+        res["cpu_loop_us"] = {}
+        cpu = lambda t: img("bench_cpu", t)
+        if all(os.path.exists(cpu(t)) for t in ("spt", "hvt")):
+            for k, cmd in [("spt", [run, cpu("spt"), "100000"]), ("hvt", [run, cpu("hvt"), "100000"]),
+                           ("hvt without VIF", [run, "--kvm-no-vif", cpu("hvt"), "100000"])]:
+                out = subprocess.run(cmd, capture_output=True, text=True).stdout
+                m = re.search(r"cpu: \d+ iterations, (\d+) us", out)
+                res["cpu_loop_us"][k] = int(m.group(1)) if m else None
         self.data["solo5"] = res
 
     def hypercalls(self):
@@ -324,6 +334,10 @@ class Bench:
             out.write("  %-14s start-up %8s / %8s   walltime round trip %s\n" % (
                 k, ("%.0f" % _us(st["min"])) if st else "-", ("%.0f" % _us(st["median"])) if st else "-",
                 ("%d ns" % wt) if wt is not None else "-"))
+        cpu = s.get("cpu_loop_us", {})
+        if cpu:
+            out.write("  integer loop, 100000 iterations: %s\n" % ", ".join(
+                "%s %s µs" % (k, v if v is not None else "-") for k, v in cpu.items()))
 
     def print_detail_rest(self, out=sys.stdout):
         w = out.write

@@ -51,7 +51,8 @@ int xioctl(int fd, unsigned long req, const char* what, auto arg) {
 
 class KvmBackend final : public Backend {
 public:
-    explicit KvmBackend(const Options& o) : gdb_port_(o.gdb_port), cpl0_(o.kvm_cpl0), verbose_(o.verbose) {}
+    explicit KvmBackend(const Options& o)
+        : gdb_port_(o.gdb_port), cpl0_(o.kvm_cpl0), no_vif_(o.kvm_no_vif), verbose_(o.verbose) {}
     const char* name() const override { return "kvm"; }
     uint32_t abi_kind() const override { return UK_BACKEND_KVM; }
     bool gate_in_guest_memory() const override { return true; }
@@ -155,7 +156,7 @@ private:
         s.ldt = kvm_segment{};
         s.ldt.unusable = 1;
         xioctl(vcpu_.get(), KVM_SET_SREGS, "KVM_SET_SREGS", &s);
-        bool vif = register_vif_page(entry.spare_page);
+        bool vif = !no_vif_ && register_vif_page(entry.spare_page);
         kvm_regs r{};
         r.rip = entry.rip;
         r.rsp = entry.rsp;
@@ -408,7 +409,7 @@ private:
     }
 
     std::optional<uint16_t> gdb_port_;
-    bool cpl0_, verbose_;
+    bool cpl0_, no_vif_, verbose_;
     std::unique_ptr<kvm::GdbSession> gdb_;  // --gdb, once gdb has connected
     UniqueFd kvm_, vm_, vcpu_;
     Mapping mem_, run_map_;
