@@ -60,6 +60,8 @@ MODULE_OBJS := $(foreach m,$(MODULES),$(BUILD)/lib/modules/$(m).o)
 
 INSPECT := $(BUILD)/bin/ukmon-inspect
 UKBAKE := $(BUILD)/bin/ukbake
+# The direct runner (a drop-in for Solo5's tenders): every module linked, the guest a file.
+UKMON_RUN := $(BUILD)/ukmon-run
 
 # ---- examples and test guests -----------------------------------------------------------
 EXAMPLES := $(notdir $(wildcard examples/*))
@@ -67,6 +69,23 @@ EXAMPLE_APPS := $(addprefix $(BUILD)/,$(EXAMPLES))
 TEST_GUEST_SRCS := $(wildcard tests/guests/*.c tests/guests/*.cpp)
 TEST_GUESTS := $(patsubst tests/guests/%,$(BUILD)/tests/guests/%.elf,$(basename $(TEST_GUEST_SRCS)))
 TEST_APPS := $(patsubst tests/guests/%,$(BUILD)/tests/bin/%,$(basename $(TEST_GUEST_SRCS)))
+
+# Solo5-ABI test guests (tests/solo5/): each guests/NAME.c is built for spt (NAME.spt) and hvt
+# (NAME.hvt) with our own little Solo5 API (tests/solo5/lib); spt_* only for spt, hvt_* only
+# for hvt. Baked ones: tests/solo5/bin/NAME-spt (devices64 is refused at bake time).
+SOLO5_NAMES := $(patsubst tests/solo5/guests/%.c,%,$(wildcard tests/solo5/guests/*.c))
+SOLO5_SPT_NAMES := $(filter-out hvt_%,$(SOLO5_NAMES))
+SOLO5_SPT := $(patsubst %,$(BUILD)/tests/solo5/%.spt,$(SOLO5_SPT_NAMES))
+SOLO5_SPT_BAKED := $(patsubst %,$(BUILD)/tests/solo5/bin/%-spt,$(filter-out devices64,$(SOLO5_SPT_NAMES)))
+SOLO5_HVT_NAMES := $(filter-out spt_%,$(SOLO5_NAMES))
+SOLO5_HVT := $(patsubst %,$(BUILD)/tests/solo5/%.hvt,$(SOLO5_HVT_NAMES))
+SOLO5_HVT_BAKED := $(patsubst %,$(BUILD)/tests/solo5/bin/%-hvt,$(filter-out devices64,$(SOLO5_HVT_NAMES)))
+# Our Solo5-ABI test guests are freestanding C with no C library of their own (as Solo5's).
+SOLO5_CFLAGS := -std=c11 -O2 -g $(WARN) -ffreestanding -nostdinc -isystem $(shell $(GUEST_CC) -print-file-name=include) \
+                -isystem $(NEWLIB_INC) -Iguest-abi/include -fno-pie -fno-stack-protector -fcf-protection=none \
+                -Itests/solo5/lib -mno-red-zone  # newlib's headers only (examples/ping/net_util.h), no libc
+SOLO5_LDFLAGS := -nostdlib -static -no-pie -Wl,-T,tests/solo5/solo5.ld -Wl,--build-id=none \
+                 -Wl,-z,noexecstack -Wl,-z,max-page-size=4096
 
 UNIT_SRCS := $(wildcard tests/unit/*.cpp)
 UNIT_BIN := $(BUILD)/tests/unit_tests
@@ -78,7 +97,8 @@ FUZZ_REPLAY_BIN := $(BUILD)/tests/fuzz_replay
 # Keep object files that only feed `ld -r` or a link (make would delete them as intermediate).
 .SECONDARY:
 all: $(LIBUKMON) $(MAIN_OBJS) $(MODULE_OBJS) $(GUESTLIB) $(GUEST_CRT0) $(UKBAKE) $(INSPECT) \
-     $(EXAMPLE_APPS) $(TEST_APPS) $(UNIT_BIN) $(INTEGRATION_BIN) $(FUZZ_REPLAY_BIN)
+     $(EXAMPLE_APPS) $(TEST_APPS) $(UNIT_BIN) $(INTEGRATION_BIN) $(FUZZ_REPLAY_BIN) \
+     $(UKMON_RUN) $(SOLO5_SPT) $(SOLO5_SPT_BAKED) $(SOLO5_HVT) $(SOLO5_HVT_BAKED)
 
 deps:
 	@bash tools/setup-deps
@@ -145,6 +165,32 @@ $(UKBAKE): tools/ukbake
 
 BAKE_DEPS := $(UKBAKE) $(INSPECT) $(LIBUKMON) $(MAIN_OBJS) $(MODULE_OBJS)
 
+$(UKMON_RUN): $(BUILD)/obj/tools/ukmon_run.o $(MODULE_OBJS) $(LIBUKMON)
+	@mkdir -p $(@D)
+	$(CXX) $(LDFLAGS_MONITOR) -o $@ $^ $(LDLIBS_MONITOR)
+
+# ---- Solo5-ABI test guests ---------------------------------------------------------------
+# $(call solo5-target,spt|hvt,SPT|HVT): objects, images and baked executables of a target.
+define solo5-target
+$(BUILD)/solo5-obj/$(1)/%.o: tests/solo5/guests/%.c tests/solo5/lib/solo5_guest.h guest-abi/include/solo5/abi.h | $(NEWLIB_STAMP)
+	@mkdir -p $$(@D)
+	$(GUEST_CC) $(SOLO5_CFLAGS) -DSOLO5_TEST_TARGET=SOLO5_TARGET_$(2) -c $$< -o $$@
+
+$(BUILD)/solo5-obj/$(1)-lib/%.o: tests/solo5/lib/%.c tests/solo5/lib/solo5_guest.h guest-abi/include/solo5/abi.h
+	@mkdir -p $$(@D)
+	$(GUEST_CC) $(SOLO5_CFLAGS) -DSOLO5_TEST_TARGET=SOLO5_TARGET_$(2) -c $$< -o $$@
+
+$(BUILD)/tests/solo5/%.$(1): $(BUILD)/solo5-obj/$(1)/%.o $(BUILD)/solo5-obj/$(1)-lib/$(1).o $(BUILD)/solo5-obj/$(1)-lib/common.o tests/solo5/solo5.ld
+	@mkdir -p $$(@D)
+	$(GUEST_CC) $(SOLO5_LDFLAGS) -o $$@ $$(filter %.o,$$^) -lgcc
+
+$(BUILD)/tests/solo5/bin/%-$(1): $(BUILD)/tests/solo5/%.$(1) $(BAKE_DEPS)
+	@mkdir -p $$(@D)
+	$(UKBAKE) $$< -o $$@
+endef
+$(eval $(call solo5-target,spt,SPT))
+$(eval $(call solo5-target,hvt,HVT))
+
 # ---- examples: examples/NAME/*.c -> build/examples/NAME.elf -> build/NAME ---------------
 $(BUILD)/examples/%.elf: $$(addprefix $(BUILD)/guest-obj/,$$(addsuffix .o,$$(basename $$(wildcard examples/$$*/*.c examples/$$*/*.cpp)))) \
                          $(GUESTLIB) $(GUEST_CRT0) $(GUEST_RT_DEPS) guest-abi/guest.ld
@@ -193,11 +239,11 @@ FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-om
 FUZZ_CXXFLAGS := -std=c++20 -O1 -g -Wall -Wextra -I. -Iguest-abi/include -DUKMON_LIBFUZZER=1 \
                  -fsanitize=fuzzer-no-link $(FUZZ_SAN)
 # The monitor code the targets reach, compiled again with coverage instrumentation.
-FUZZ_LIB_SRCS := monitor/guest_image.cpp monitor/cli.cpp monitor/printable.cpp monitor/devices.cpp monitor/error.cpp \
-                 monitor/guest_memory.cpp monitor/guest_access.cpp monitor/guest_rights.cpp monitor/dispatcher.cpp \
-                 monitor/personality.cpp monitor/segment_loader.cpp $(wildcard monitor/abi/*/*.cpp) \
-                 monitor/sandbox/syscall_policy.cpp monitor/stats.cpp monitor/guest_process_report.cpp \
-                 arch/x86_64/long_mode.cpp $(wildcard modules/*/*.cpp)
+FUZZ_LIB_SRCS := $(sort monitor/guest_image.cpp monitor/cli.cpp monitor/printable.cpp monitor/devices.cpp \
+                 monitor/error.cpp monitor/guest_memory.cpp monitor/guest_access.cpp monitor/guest_rights.cpp \
+                 monitor/dispatcher.cpp monitor/personality.cpp monitor/segment_loader.cpp \
+                 $(wildcard monitor/abi/*/*.cpp) monitor/sandbox/syscall_policy.cpp monitor/stats.cpp \
+                 monitor/guest_process_report.cpp arch/x86_64/long_mode.cpp $(wildcard modules/*/*.cpp))
 FUZZ_LIB_OBJS := $(patsubst %.cpp,$(BUILD)/fuzz/obj/%.o,$(FUZZ_LIB_SRCS)) $(BUILD)/fuzz/obj/arch/x86_64/guest_stubs.o
 
 $(BUILD)/fuzz/obj/%.o: %.cpp
@@ -239,6 +285,6 @@ clean:
 	rm -rf $(BUILD)
 
 # Fragments: OCI images, install and packages (one job each).
-include $(wildcard mk/*.mk)
+include $(filter-out mk/guest-runtime.mk,$(wildcard mk/*.mk))  # guest-runtime.mk is included early
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -30,6 +30,9 @@ public:
     // seccomp: the filter is the only wall between guest and host, so it is never skipped
     // (not even in a sanitizer build); kvm: the VM is the wall, the filter a second one.
     virtual bool filter_is_the_boundary() const = 0;
+    // seccomp: a system call the guest makes goes to the host kernel (through the filter);
+    // kvm: it stays in the VM (the monitor's SYSCALL stub).
+    virtual bool guest_syscalls_reach_host() const = 0;
 
     // 1. Guest memory of `mem_size` bytes, at least the range `rights` covers; returns the
     //    monitor's unrestricted view of it. `shared`: a process forked later (a guardian)

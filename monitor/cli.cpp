@@ -122,6 +122,8 @@ Options parse_cli(std::span<const std::string_view> args, std::span<const std::s
             o.print_filter = true;
         } else if (a == "--kvm-cpl0") {
             o.kvm_cpl0 = true;
+        } else if (a == "--kvm-no-vif") {
+            o.kvm_no_vif = true;
         } else if (auto v = value_of("--backend")) {
             o.backend = parse_backend(a, *v);
         } else if (auto v = value_of("--mem")) {
@@ -171,6 +173,7 @@ std::string usage_text(std::string_view program) {
            "  --scrub                     zero guest RAM before exiting (for guests that hold secrets)\n"
            "  --print-filter              print the seccomp filter this run would install, then exit\n"
            "  --kvm-cpl0                  kvm: run the guest at CPL0 (emulated, slow, on PVM hosts)\n"
+           "  --kvm-no-vif                kvm: do not offer a CPL0 guest (Solo5 hvt) PVM's VIF page (to measure it)\n"
            "  --gdb=PORT                  kvm: stop at entry and wait for gdb on 127.0.0.1:PORT (0: any port)\n"
            "  --version                   print versions and exit\n"
            "  --help, -h                  this text\n";

@@ -29,6 +29,7 @@ struct Options {
     bool verbose = false;
     bool print_filter = false;
     bool kvm_cpl0 = false;             // run the guest at CPL0 (emulated on PVM hosts)
+    bool kvm_no_vif = false;           // a supervisor-mode guest gets no PVM VIF page
     uint64_t timeout_seconds = 0;      // --timeout: end the run (exit 251) after this; 0: never
     std::optional<uint16_t> gdb_port;  // --gdb=PORT (kvm): wait for gdb on 127.0.0.1; 0: any free port
     std::string stats_path;            // --stats=FILE: JSON report at exit (exit_actions.hpp)

@@ -14,10 +14,10 @@
 
 namespace ukmon {
 
-int exit_code_for(const RunOutcome& o) {
+int exit_code_for(const RunOutcome& o, uint64_t max_status) {
     switch (o.kind) {
         case RunOutcome::Kind::halted:
-            return o.status <= uint64_t(exit_code::guest_max) ? int(o.status) : exit_code::crash;
+            return o.status <= max_status ? int(o.status) : exit_code::crash;
         case RunOutcome::Kind::crashed: return exit_code::crash;
         case RunOutcome::Kind::killed: return exit_code::killed;
         case RunOutcome::Kind::timeout: return exit_code::timeout;
@@ -69,24 +69,28 @@ void Run::on_stop_signal(int sig) {
 void Run::finish(const RunOutcome& o) {
     stage_ = Stage::finishing;
     bool flushed = true;
-    for (Module* m : modules_) flushed &= m->exit_action();
+    // A guest that drives its devices itself (DeviceAccess::guest_syscalls) left nothing in
+    // the modules' hands to flush, and its filter allows them no more calls.
+    if (device_access_ == DeviceAccess::hypercalls)
+        for (Module* m : modules_) flushed &= m->exit_action();
     char line[768];
     int n = 0;
-    if (o.kind == RunOutcome::Kind::halted && o.status > uint64_t(exit_code::guest_max))
+    const uint64_t max_status = personality_->max_halt_status();
+    if (o.kind == RunOutcome::Kind::halted && o.status > max_status)
         n = std::snprintf(line, sizeof line,
-                          "ukmon: guest halted with status %llu, outside 0..%d (higher codes are the monitor's)\n",
-                          (unsigned long long)o.status, exit_code::guest_max);
+                          "ukmon: guest halted with status %llu, outside 0..%llu (higher codes are the monitor's)\n",
+                          (unsigned long long)o.status, (unsigned long long)max_status);
     else if (o.diagnosis[0])
         n = std::snprintf(line, sizeof line, "ukmon: %s\n", o.diagnosis);
     if (n > 0) write_all(2, line, std::min<size_t>(size_t(n), sizeof line - 1));
-    int code = exit_code_for(o);
+    int code = exit_code_for(o, max_status);
     if (!flushed && o.kind == RunOutcome::Kind::halted) code = exit_code::host_error;
     if (guarded_) {  // the guardian does the rest, from outside this process
         write_guest_process_report(*report_, o, code, times_.guest_start_ns, *ctx_, modules_);
         _exit(code);
     }
     code = exit_actions_.run(o, modules_, code, times_);
-    _exit(code);
+    _exit(exit_code(code, &o));
 }
 
 }  // namespace ukmon

@@ -20,6 +20,7 @@ const char* device_type_name(uint32_t type) {
 void attach_devices(std::span<const DeviceDecl> manifest, const Options& options, std::span<Module* const> modules) {
     for (size_t i = 0; i < manifest.size(); ++i) {
         const DeviceDecl& d = manifest[i];
+        if (d.type == no_device) continue;
         bool served = std::any_of(modules.begin(), modules.end(),
                                   [&](Module* m) { return m->device_type() == d.type; });
         if (!served)

@@ -30,6 +30,11 @@ void Dispatcher::set(uint32_t nr, HypercallEntry entry) {
     table_[nr] = entry;
 }
 
+const char* Dispatcher::name(uint64_t nr) const {
+    if (nr < UK_HC_MAX && table_[nr].name) return table_[nr].name;
+    return hypercall_name(nr);
+}
+
 void Dispatcher::dispatch(RunContext& ctx, uint64_t nr, uint64_t arg_gpa) const {
     char msg[128];
     if (nr >= UK_HC_MAX) {
@@ -47,13 +52,14 @@ void Dispatcher::dispatch(RunContext& ctx, uint64_t nr, uint64_t arg_gpa) const 
     // write, checked before the handler acts: a call that cannot report back does nothing.
     // halt's struct has no OUT field and may be read-only.
     // The message is formatted only on failure: this is every hypercall's hot path.
-    uint64_t size = hypercall_arg_size(nr);
-    bool ok = nr == UK_HC_HALT ? ctx.mem.try_span(arg_gpa, size).has_value()
-                               : ctx.mem.try_writable_span(arg_gpa, size).has_value();
+    const uint64_t size = e.arg_size ? e.arg_size : hypercall_arg_size(nr);
+    const bool read_only = e.arg_size ? e.arg_read_only : nr == UK_HC_HALT;
+    bool ok = read_only ? ctx.mem.try_span(arg_gpa, size).has_value()
+                        : ctx.mem.try_writable_span(arg_gpa, size).has_value();
     if (!ok) {
-        std::snprintf(msg, sizeof msg, "%s argument", hypercall_name(nr));
-        if (nr == UK_HC_HALT) ctx.mem.span(arg_gpa, size, msg);  // throws the GuestFault naming
-        else ctx.mem.writable_span(arg_gpa, size, msg);             // the range and the reason
+        std::snprintf(msg, sizeof msg, "%s argument", name(nr));
+        if (read_only) ctx.mem.span(arg_gpa, size, msg);  // throws the GuestFault naming
+        else ctx.mem.writable_span(arg_gpa, size, msg);   // the range and the reason
     }
     ++ctx.hypercall_counts[nr];
     if (!ctx.time_hypercalls) return e.fn(e.owner, ctx, arg_gpa);

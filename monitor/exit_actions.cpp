@@ -120,8 +120,8 @@ bool ExitActions::write_stats(const RunOutcome& o, const Figures& figures, int c
     r.scrub = scrub;
     size_t len = stats::format_json(report_buf, sizeof report_buf, r);
     // The guardian writes the file whole or not at all; a filtered exit path writes in place.
-    bool written = len > 0 && (guardian_ ? stats_file_->write_atomically(std::string_view(report_buf, len))
-                                         : write_all(stats_fd_, report_buf, len));
+    bool written = len > 0 && (stats_fd_ < 0 ? stats_file_->write_atomically(std::string_view(report_buf, len))
+                                             : write_all(stats_fd_, report_buf, len));
     if (!written) {
         say("ukmon: stats: writing %s failed: %s\n", stats_path_.c_str(),
             len == 0 ? "the report does not fit its buffer" : std::strerror(errno));
@@ -130,8 +130,7 @@ bool ExitActions::write_stats(const RunOutcome& o, const Figures& figures, int c
     return true;
 }
 
-void ExitActions::acquire(const Options& o, const std::string& program, bool dry_run, bool guardian) {
-    guardian_ = guardian;
+void ExitActions::acquire(const Options& o, const std::string& program, bool dry_run) {
     dry_run_ = dry_run;
     verbose_ = o.verbose;
     scrub_ = o.scrub;
@@ -140,6 +139,7 @@ void ExitActions::acquire(const Options& o, const std::string& program, bool dry
     mem_bytes_ = o.mem_bytes;
     stats_path_ = o.stats_path;
     dumpcore_ = !o.dumpcore_dir.empty();
+    dumpcore_dir_ = o.dumpcore_dir;
     if (dry_run) return;
     if (!o.stats_path.empty()) {
         // Checked before anything is opened for writing: never a symlink, a FIFO or a disk's file.
@@ -147,31 +147,32 @@ void ExitActions::acquire(const Options& o, const std::string& program, bool dry
         for (const DeviceOption& d : o.device_options)
             if (d.value) device_files.push_back(*d.value);
         stats_file_ = ReportFile::prepare("--stats", o.stats_path, device_files);
-        if (!guardian) {  // an exit path inside the filter may only write to an fd it holds
-            stats_out_ = stats_file_->open_in_place();
-            stats_fd_ = stats_out_.get();
-        }
     }
     if (dumpcore_) {
         int dir = ::open(o.dumpcore_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (dir < 0)
             throw UsageError("--dumpcore=" + o.dumpcore_dir + ": not a directory we can open: " + std::strerror(errno));
-        if (::faccessat(dir, ".", W_OK | X_OK, AT_EACCESS) != 0) {
-            int e = errno;
-            ::close(dir);
-            throw UsageError("--dumpcore=" + o.dumpcore_dir + ": cannot create files in it: " + std::strerror(e));
-        }
-        dumpcore_dir_ = o.dumpcore_dir;
-        if (guardian) {  // the guardian writes the core itself, from outside the filter
-            dumpcore_dir_fd_ = dir;
-            return;
-        }
+        dumpcore_dir_fd_ = dir;
+        if (::faccessat(dir, ".", W_OK | X_OK, AT_EACCESS) != 0)
+            throw UsageError("--dumpcore=" + o.dumpcore_dir + ": cannot create files in it: " + std::strerror(errno));
+    }
+}
+
+void ExitActions::start(bool guardian) {
+    guardian_ = guardian;
+    if (dry_run_ || guardian) return;
+    if (stats_file_) {  // an exit path inside the filter may only write to an fd it holds
+        stats_out_ = stats_file_->open_in_place();
+        stats_fd_ = stats_out_.get();
+    }
+    if (dumpcore_dir_fd_ >= 0) {
         pid_t supervisor_pid = ::getpid();
-        channel_ = supervisor::start(dir, o.dumpcore_dir, program);
-        ::close(dir);  // the supervisor has its own copy; the monitor never writes the directory
-        if (o.verbose)
+        channel_ = supervisor::start(dumpcore_dir_fd_, dumpcore_dir_, program_);
+        ::close(dumpcore_dir_fd_);  // the supervisor has its own copy; the monitor never writes the directory
+        dumpcore_dir_fd_ = -1;
+        if (verbose_)
             std::fprintf(stderr, "ukmon: dumpcore: supervisor pid %d writes cores to %s; the monitor runs as pid %d\n",
-                         int(supervisor_pid), o.dumpcore_dir.c_str(), int(::getpid()));
+                         int(supervisor_pid), dumpcore_dir_.c_str(), int(::getpid()));
     }
 }
 

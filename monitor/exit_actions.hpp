@@ -27,13 +27,15 @@ class Backend;
 
 class ExitActions {
 public:
-    // Once the CLI is parsed, before anything else can fail: opens the --stats file, opens
-    // the --dumpcore directory and forks the supervisor (whose process never returns from
-    // here). UsageError if a path is unusable. dry_run (--print-filter) acquires nothing; the
-    // rules then show placeholder fds.
-    // `guardian`: a guardian process (monitor/guardian.hpp) will run them, so no --dumpcore
-    // supervisor is forked and the directory stays open for the guardian.
-    void acquire(const Options& options, const std::string& program, bool dry_run, bool guardian);
+    // Once the CLI is parsed, before anything else can fail: checks the --stats path
+    // (ReportFile) and opens the --dumpcore directory. UsageError if a path is unusable.
+    // dry_run (--print-filter) acquires nothing; the rules then show placeholder fds.
+    void acquire(const Options& options, const std::string& program, bool dry_run);
+    // Once the backend is known. `guardian`: a guardian process (monitor/guardian.hpp) will
+    // run them, outside the filter: nothing more to open. Otherwise the exit path runs inside
+    // the filter: the --stats file is opened in place and the --dumpcore supervisor forked
+    // (its process never returns from here).
+    void start(bool guardian);
     // In the guest's process of a guarded run: the files are the guardian's, not this
     // process's (closed here), and run() is never called here.
     void hand_over();

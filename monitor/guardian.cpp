@@ -96,11 +96,12 @@ Wait wait_for(pid_t child, const Duties& d) {
 
 // The run's end as the guardian sees it: the report when it is valid and agrees with how the
 // process ended; otherwise what the guardian itself knows.
-RunOutcome outcome_of(const Wait& w, const std::optional<CheckedReport>& report, int& code) {
+RunOutcome outcome_of(const Wait& w, const std::optional<CheckedReport>& report, bool raw_exit_is_normal, int& code) {
     using K = RunOutcome::Kind;
     if (WIFEXITED(w.status)) {
         code = WEXITSTATUS(w.status);
         if (report && report->exit_code == code) return report->outcome;
+        if (raw_exit_is_normal) return RunOutcome::halted(uint64_t(code));  // how such a guest ends
         const char* why = "the guest's process exited with status %d without the monitor's report (a raw exit_group)";
         if (code <= exit_code::guest_max) {
             RunOutcome o = RunOutcome::halted(uint64_t(code));
@@ -137,10 +138,10 @@ RunOutcome outcome_of(const Wait& w, const std::optional<CheckedReport>& report,
         GuestProcessReport copy;
         std::memcpy(&copy, d.report, sizeof copy);  // once, by value: the guest wrote it
         std::optional<CheckedReport> report = check_guest_process_report(copy);
-        RunOutcome o = outcome_of(w, report, code);
+        RunOutcome o = outcome_of(w, report, d.raw_exit_is_normal, code);
         bool from_report = report && WIFEXITED(w.status) && report->exit_code == code;
-        if (!from_report) {  // the process said nothing usable: the guardian says it
-            std::fprintf(stderr, "ukmon: %s\n", o.diagnosis);
+        if (!from_report) {  // the process said nothing usable: the guardian says what it knows
+            if (o.diagnosis[0]) std::fprintf(stderr, "ukmon: %s\n", o.diagnosis);
             report.reset();
         }
         bool flushed = true;
@@ -158,6 +159,7 @@ RunOutcome outcome_of(const Wait& w, const std::optional<CheckedReport>& report,
         ExitActions::Figures figures{report ? &report->figures : nullptr, std::span<const DeviceCounters>(devices, n),
                                      "guest_process"};
         code = actions.run(o, figures, code, t);
+        if (d.exit_code) code = d.exit_code(code, &o);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "ukmon: guardian: %s\n", e.what());
         ::kill(child, SIGKILL);

@@ -12,6 +12,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "monitor/exit_actions.hpp"
@@ -25,6 +26,10 @@ struct Duties {
     std::vector<int> sync_fds;     // files to fsync once the guest's process ended
     const GuestProcessReport* report = nullptr;  // the shared page
     bool verbose = false;
+    // The guest ends its process itself (an spt-style guest's exit_group): no report is normal.
+    bool raw_exit_is_normal = false;
+    // The process exit code for the run's (ukmon) code, as the personality gives it.
+    std::function<int(int, const RunOutcome*)> exit_code;
 };
 
 // One page shared with the child to be: the guest process's report.

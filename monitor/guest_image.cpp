@@ -91,6 +91,15 @@ void read_notes(Elf* elf, const GElf_Phdr& ph, uint64_t file_size, GuestImage& i
     if (off < data->d_size) refuse("malformed note at offset %zu of the note segment", off);
 }
 
+void read_interp(const GElf_Phdr& ph, std::span<const std::byte> bytes, GuestImage& img) {
+    if (ph.p_offset > bytes.size() || ph.p_filesz > bytes.size() - ph.p_offset || ph.p_filesz > 256)
+        refuse("interpreter segment lies outside the file or is too long");
+    if (!img.interp.empty()) refuse("more than one interpreter segment");
+    const char* text = reinterpret_cast<const char*>(bytes.data() + ph.p_offset);
+    img.interp.assign(text, strnlen(text, ph.p_filesz));
+    if (img.interp.empty()) img.interp = "?";  // present but empty: still present
+}
+
 void read_functions(Elf* elf, GuestImage& img) {
     Elf_Scn* scn = nullptr;
     while ((scn = elf_nextscn(elf, scn)) != nullptr) {
@@ -141,7 +150,10 @@ GuestImage parse_guest_image(std::span<const std::byte> bytes) {
             img.segments.push_back(load_segment(ph, i, bytes.size()));
         } else if (ph.p_type == PT_NOTE) {
             read_notes(elf.get(), ph, bytes.size(), img);
-        } else if (ph.p_type == PT_INTERP || ph.p_type == PT_DYNAMIC) {
+        } else if (ph.p_type == PT_INTERP) {
+            // Solo5 images name a fake interpreter so that the host refuses to exec them.
+            read_interp(ph, bytes, img);
+        } else if (ph.p_type == PT_DYNAMIC) {
             refuse("dynamically linked; a guest must be static");
         }
     }

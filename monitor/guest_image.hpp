@@ -18,9 +18,11 @@ struct Segment {
     bool readable, writable, executable;
 };
 
-// A device the guest's manifest declares (read by its personality).
+// A device the guest's manifest declares (read by its personality). Type 0 is a slot that
+// holds no device (a personality whose handles are manifest positions may reserve some).
+inline constexpr uint32_t no_device = 0;
 struct DeviceDecl {
-    uint32_t type;  // enum uk_device_type
+    uint32_t type;  // enum uk_device_type, or no_device
     std::string name;
     bool operator==(const DeviceDecl&) const = default;
 };
@@ -44,6 +46,7 @@ struct GuestImage {
     std::vector<Segment> segments;        // PT_LOAD, sorted by address, non-overlapping
     uint64_t image_end = 0;               // end of the highest segment, page aligned
     std::vector<ElfNote> notes;           // in file order
+    std::string interp;                   // PT_INTERP's text, if any (a personality decides)
     std::vector<GuestSymbol> functions;   // sorted by address; empty if stripped
 
     // The function containing addr, or nullptr. Allocation-free (used by signal handlers).

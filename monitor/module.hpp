@@ -15,10 +15,28 @@
 
 namespace ukmon {
 
+// Handles a module can serve: 0..63 (Solo5 manifests hold up to 64 entries; ukmon's up to 16).
+inline constexpr uint32_t max_device_handles = 64;
+
 // A declared device of this module's type, with the handle the guest will use.
 struct DeclaredDevice {
     uint32_t handle;
     std::string name;
+};
+
+// Who makes a device's system calls. `hypercalls`: the monitor, serving the guest's requests
+// (its handlers check them). `guest_syscalls`: the guest itself (an spt-style guest under the
+// seccomp backend), so the module's seccomp rules are the device model: exactly the calls,
+// on exactly its fds, with exactly the argument checks the guest's ABI allows.
+enum class DeviceAccess { hypercalls, guest_syscalls };
+
+// What a personality may tell its guest about an attached device (Module::device_info).
+struct DeviceInfo {
+    int fd = -1;               // the host fd (an spt-style guest makes its system calls on it)
+    uint64_t capacity = 0;     // blk: bytes
+    uint64_t block_size = 0;   // blk: bytes per block
+    uint8_t mac[6] = {};       // net
+    uint64_t mtu = 0;          // net
 };
 
 // What one device moved, for --stats (Module::device_counters). Directions are the guest's:
@@ -42,9 +60,27 @@ public:
     // be attached and no option may name an undeclared one: UsageError otherwise.
     virtual void attach(std::span<const DeclaredDevice> declared,
                         std::span<const DeviceOption> options) = 0;
+    // One request on an attached device, for a personality whose hypercalls are not the
+    // ukmon ABI's (the caller has checked the request against device_info; the module checks
+    // again). blk: exactly buf.size() bytes at `offset`; net: one frame, `offset` unused
+    // (read: up to buf.size()). Returns the bytes moved, or -errno (-EAGAIN: no frame). Counted
+    // for --stats; makes only the system calls add_syscall_rules allows. Allocation-free.
+    virtual long device_io(uint32_t handle, bool write, std::span<std::byte> buf, uint64_t offset) {
+        (void)handle, (void)write, (void)buf, (void)offset;
+        return -38;  // -ENOSYS
+    }
+    // The attached device with this handle, for a personality's boot info; false if none.
+    virtual bool device_info(uint32_t handle, DeviceInfo& out) const {
+        (void)handle;
+        (void)out;
+        return false;
+    }
     virtual void register_hypercalls(Dispatcher& d) = 0;
     // System calls its hypercall handlers and exit actions make, restricted to its fds.
     virtual void add_syscall_rules(SyscallPolicy& policy) const = 0;
+    // DeviceAccess::guest_syscalls: the calls the guest may make on its devices itself (the
+    // device model). Default: none (a module that cannot be driven that way).
+    virtual void add_guest_syscall_rules(SyscallPolicy& policy) const { (void)policy; }
     // Its exit action, on every ending (halt, crash, deadline, host error): e.g. flush disks.
     // Runs first in Run::conclude, inside the filter: must not allocate.
     // Returns false when something may be lost (it says what on stderr); a clean halt then

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "arch/x86_64/faults.hpp"
 #include "monitor/deadline.hpp"
 #include "monitor/devices.hpp"
 #include "monitor/error.hpp"
@@ -34,6 +35,7 @@ Run& Run::current() { return *the_run; }
 
 int Run::execute(std::span<const std::string_view> args, std::span<const std::byte> guest_elf,
                  std::unique_ptr<Backend> backend) {
+    guest_elf_ = guest_elf;
     std::vector<std::string_view> words;
     for (Module* m : modules_)
         for (auto w : m->option_words()) words.push_back(w);
@@ -49,19 +51,25 @@ int Run::execute(std::span<const std::string_view> args, std::span<const std::by
         std::printf("%s: ukmon %s, guest ABI %u\n", program_.c_str(), version_string, UK_ABI_VERSION);
         return 0;
     }
+    // Before anything else can fail, so that every ending is reported: the report file and the
+    // core directory are checked here, and opened once the backend is known (start()).
+    exit_actions_.acquire(options_, program_, options_.print_filter);
+    image_ = parse_guest_image(guest_elf);
+    personality_ = recognise_personality(*image_);
+    attach_devices(personality_->manifest(), options_, modules_);
+    personality_->devices_attached(modules_);
+    personality_->register_hypercalls(dispatcher_, modules_);
     backend_ = backend ? std::move(backend) : choose_backend();
+    personality_->check_backend(backend_->abi_kind());
+    // An spt-style guest whose system calls reach the host drives its devices itself.
+    if (personality_->guest_makes_system_calls() && backend_->guest_syscalls_reach_host())
+        device_access_ = DeviceAccess::guest_syscalls;
     // A guest that shares the monitor's process could skip or forge what that process does
     // at its end: a guardian outside it does what must be trusted (monitor/guardian.hpp).
     guarded_ = backend_->filter_is_the_boundary() &&
                (options_.timeout_seconds || !options_.stats_path.empty() || !options_.dumpcore_dir.empty() ||
                 options_.scrub || !options_.device_options.empty());
-    // Before anything else can fail, so that every ending is reported.
-    exit_actions_.acquire(options_, program_, options_.print_filter, guarded_);
-    image_ = parse_guest_image(guest_elf);
-    personality_ = recognise_personality(*image_);
-    attach_devices(personality_->manifest(), options_, modules_);
-    for (Module* m : modules_) m->register_hypercalls(dispatcher_);
-    personality_->register_hypercalls(dispatcher_);
+    exit_actions_.start(guarded_);
     if (options_.print_filter) {
         SyscallPolicy policy = build_policy();
         print_policy(stdout, policy, backend_->name());
@@ -73,7 +81,14 @@ int Run::execute(std::span<const std::string_view> args, std::span<const std::by
 }
 
 std::unique_ptr<Backend> Run::choose_backend() {
-    switch (options_.backend) {
+    BackendChoice choice = options_.backend;
+    if (choice == BackendChoice::automatic && personality_->native_backend() != BackendChoice::automatic) {
+        choice = personality_->native_backend();
+        if (options_.verbose)
+            std::fprintf(stderr, "ukmon: backend auto: %s (the %s guest's own)\n",
+                         choice == BackendChoice::kvm ? "kvm" : "seccomp", personality_->name());
+    }
+    switch (choice) {
         case BackendChoice::kvm: return make_kvm_backend(options_);
         case BackendChoice::seccomp: return make_seccomp_backend(options_);
         case BackendChoice::automatic: break;
@@ -95,7 +110,10 @@ SyscallPolicy Run::build_policy() const {
     p.allow(__NR_write, {{0, 2, ~0ull, "stderr"}}, "core", "diagnoses and exit reports");
     p.allow(__NR_exit_group, {}, "core", "the end of the run: the process exits with its code");
     deadline::add_syscall_rules(p, guarded_ ? 0 : options_.timeout_seconds);  // a guardian keeps the time
-    for (Module* m : modules_) m->add_syscall_rules(p);
+    for (Module* m : modules_) {
+        if (device_access_ == DeviceAccess::guest_syscalls) m->add_guest_syscall_rules(p);
+        else m->add_syscall_rules(p);
+    }
     exit_actions_.add_syscall_rules(p);
     backend_->add_syscall_rules(p);
     return p;
@@ -108,10 +126,19 @@ void Run::boot() {
     GuestMemory ram = b.map_memory(mem_size, rights_, guarded_ && (options_.scrub || !options_.dumpcore_dir.empty()));
     BootEnv env{mem_size, b.gate_address(), b.tsc_hz(), b.abi_kind(), program_, options_.guest_args};
     EntryState entry = personality_->boot(ram, env);
+    if (entry.serve_syscalls) {  // the rules a seccomp filter would hold, checked by us instead
+        personality_->add_syscall_rules(device_model_);
+        for (Module* m : modules_) m->add_guest_syscall_rules(device_model_);
+        device_model_.allow(__NR_exit_group, {}, "core", "the guest's end");
+    }
     // Hypercalls get the guest's own rights: never a page it may not read or write itself.
     access_ = guest_access_map(rights_);
     uint64_t low = rights_.all().front().start;
     ctx_.emplace(RunContext{ram.sub_range(low, mem_size).restricted_to(&access_), 1, {}, {}});
+    for (uint64_t nr = 0; nr < UK_HC_MAX; ++nr) {
+        ctx_->hypercall_names[nr] = dispatcher_.own_name(nr);
+        ctx_->own_hypercall_names |= ctx_->hypercall_names[nr] != nullptr;
+    }
     exit_actions_.attach(b, ram, b.monitor_writes_all_ram(), *ctx_, rights_);
     b.prepare(*this, rights_, entry);
     if (guarded_) {
@@ -120,6 +147,8 @@ void Run::boot() {
         for (Module* m : modules_) m->files_to_sync(duties.sync_fds);
         duties.report = report_ = guardian::map_report_page();
         duties.verbose = options_.verbose;
+        duties.raw_exit_is_normal = personality_->guest_makes_system_calls();
+        duties.exit_code = [this](int code, const RunOutcome* o) { return exit_code(code, o); };
         guardian::start(duties, exit_actions_, times_);  // from here on: the guest's process
     }
     SyscallPolicy policy = build_policy();
@@ -170,15 +199,40 @@ std::optional<RunOutcome> Run::serve_hypercall(uint64_t nr, uint64_t arg_gpa) {
     return std::nullopt;
 }
 
+std::optional<RunOutcome> Run::serve_syscall(GuestSyscall& call) {
+    if (!device_model_.allows(call.nr, call.args)) {
+        char sym[160];
+        x86::format_symbol(sym, sizeof sym, call.rip, *image_);
+        const char* name = call.nr < 0x40000000 ? syscall_name(int(call.nr)) : "?";
+        return RunOutcome::make(RunOutcome::Kind::killed,
+                                "guest killed: forbidden system call %s (%llu); its device model refused it\n  rip=0x%llx%s",
+                                name, (unsigned long long)call.nr, (unsigned long long)call.rip, sym);
+    }
+    try {
+        auto end = personality_->serve_syscall(*ctx_, call);
+        if (end && end->kind == RunOutcome::Kind::halted) ctx_->halt = HaltRequest{end->status, {}, 0};
+        return end;
+    } catch (const GuestFault& f) {
+        return RunOutcome::make(RunOutcome::Kind::crashed, "guest crashed: %s", f.what());
+    } catch (const std::exception& e) {
+        return RunOutcome::make(RunOutcome::Kind::host_error, "monitor error in a system call: %s", e.what());
+    }
+}
+
 void Run::mark_guest_start() { times_.guest_start_ns = stats::now_ns(); }
 
 int Run::end_before_start(const char* kind, int code, const char* message) {
     if (report_ && ctx_) {  // the guest's process of a guarded run, before its guest ran: tell the guardian
         RunOutcome o = RunOutcome::make(RunOutcome::Kind::host_error, "%s", message);
-        write_guest_process_report(*report_, o, exit_code::host_error, 0, *ctx_, modules_);
-        return exit_code::host_error;
+        write_guest_process_report(*report_, o, ukmon::exit_code::host_error, 0, *ctx_, modules_);
+        return ukmon::exit_code::host_error;  // the guardian maps it (Duties::exit_code)
     }
-    return exit_actions_.run_early(kind, code, message, times_);
+    return exit_code(exit_actions_.run_early(kind, code, message, times_), nullptr);
+}
+
+int Run::exit_code(int ukmon_code, const RunOutcome* outcome) const {
+    if (personality_) return personality_->exit_code(ukmon_code, outcome);
+    return exit_code_by_note_owner(guest_elf_, ukmon_code);  // only on a failure path
 }
 
 }  // namespace ukmon

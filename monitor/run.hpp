@@ -49,6 +49,11 @@ public:
     // Serves one hypercall. nullopt: the guest carries on; otherwise how the run ends (a
     // halt, an ABI violation as "guest crashed: ...", a monitor error).
     std::optional<RunOutcome> serve_hypercall(uint64_t nr, uint64_t arg_gpa);
+    // Serves one system call of a guest whose calls the monitor serves (EntryState::
+    // serve_syscalls): checked against the device model first (the same rules the seccomp
+    // filter would apply), then performed by the personality. nullopt: the guest carries on
+    // with call.result; otherwise how the run ends (a refused call: killed, naming it).
+    std::optional<RunOutcome> serve_syscall(GuestSyscall& call);
     // The last statement before the first guest instruction.
     void mark_guest_start();
 
@@ -64,6 +69,7 @@ public:
 private:
     std::unique_ptr<Backend> choose_backend();
     SyscallPolicy build_policy() const;
+    int exit_code(int ukmon_code, const RunOutcome* outcome) const;
     [[noreturn]] void boot();
     void lock_down(const SyscallPolicy& policy);
     [[noreturn]] void finish(const RunOutcome& outcome);
@@ -72,10 +78,13 @@ private:
     std::span<Module* const> modules_;
     Options options_;
     ExitActions exit_actions_;
+    std::span<const std::byte> guest_elf_;
     std::optional<GuestImage> image_;
     std::unique_ptr<Personality> personality_;
     Dispatcher dispatcher_;
     std::unique_ptr<Backend> backend_;
+    DeviceAccess device_access_ = DeviceAccess::hypercalls;
+    SyscallPolicy device_model_;  // EntryState::serve_syscalls: what the guest may call
     GuestRights rights_;
     GuestAccessMap access_;
     std::optional<RunContext> ctx_;

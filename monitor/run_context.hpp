@@ -23,6 +23,10 @@ struct RunContext {
     int console_fd = 1;
     std::optional<HaltRequest> halt;
     std::array<uint64_t, UK_HC_MAX> hypercall_counts{};
+    // --stats: a personality with a table of its own names its calls here (null: a number it
+    // does not use); otherwise (own_hypercall_names false) the ukmon names apply.
+    bool own_hypercall_names = false;
+    std::array<const char*, UK_HC_MAX> hypercall_names{};
     // --stats: time spent in each hypercall's handler (only measured when time_hypercalls),
     // and the bytes puts wrote to the console.
     bool time_hypercalls = false;

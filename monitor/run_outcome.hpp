@@ -22,7 +22,8 @@ struct RunOutcome {
     }
 };
 
-// The process exit code for an outcome (see exit_codes.hpp).
-int exit_code_for(const RunOutcome& outcome);
+// The process exit code for an outcome (see exit_codes.hpp); a halt status above
+// `max_status` (the personality's) is a crash.
+int exit_code_for(const RunOutcome& outcome, uint64_t max_status = 247);
 
 }  // namespace ukmon

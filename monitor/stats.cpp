@@ -110,9 +110,13 @@ void time_object(Writer& w, const Report& r) {
 
 void hypercalls_object(Writer& w, const Report& r) {
     w.raw("  \"hypercalls\": {");
+    bool first = true;
     for (uint64_t nr = 0; nr < UK_HC_MAX; ++nr) {
-        w.raw(nr ? ",\n    \"" : "\n    \"");
-        w.raw(hypercall_name(nr));
+        const bool own = r.ctx && r.ctx->own_hypercall_names;
+        if (own && !r.ctx->hypercall_names[nr]) continue;  // a number this personality does not use
+        w.raw(first ? "\n    \"" : ",\n    \"");
+        first = false;
+        w.raw(own ? r.ctx->hypercall_names[nr] : hypercall_name(nr));
         w.raw("\": {\"count\": ");
         w.u64(r.ctx ? r.ctx->hypercall_counts[nr] : 0);
         w.raw(", \"time_ns\": ");

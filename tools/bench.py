@@ -16,6 +16,7 @@ import re
 import struct
 import subprocess
 import sys
+import time
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -78,6 +79,52 @@ class Bench:
         self.missing += ["hello: " + m for m in miss]
         self.data["hello"] = res
         self.walls = walls
+
+    def solo5(self):
+        """Solo5-ABI guests through ukmon-run: start-up (exec to exit, wall clock, interleaved)
+        and the walltime round trip, for spt (seccomp), spt under kvm and hvt (kvm)."""
+        run = self.app("ukmon-run")
+        img = lambda name, t: os.path.join(self.build, "tests", "solo5", "%s.%s" % (name, t))
+        if not run or not all(os.path.exists(img(n, t)) for n in ("hello", "bench_walltime") for t in ("spt", "hvt")):
+            self.missing.append("solo5: ukmon-run or the tests/solo5 images are not built")
+            return
+        kinds = [("spt", [run, img("hello", "spt")]), ("spt under kvm", [run, "--backend=kvm", img("hello", "spt")]),
+                 ("hvt", [run, img("hello", "hvt")])]
+        walls = {k: [] for k, _ in kinds}
+        for _ in range(self.n(100)):
+            for k, cmd in kinds:
+                t0 = time.perf_counter_ns()
+                r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                walls[k].append(time.perf_counter_ns() - t0)
+                if r.returncode != 0:
+                    self.missing.append("solo5 start-up %s: exit %d" % (k, r.returncode))
+                    return
+        res = {"startup_ns": {k: {"min": min(v), "median": sorted(v)[len(v) // 2]} for k, v in walls.items()}}
+        calls = str(self.n(20000))
+        res["walltime_ns_per_call"] = {}
+        for k, cmd in [("spt", [run, img("bench_walltime", "spt"), calls]),
+                       ("spt under kvm", [run, "--backend=kvm", img("bench_walltime", "spt"), calls]),
+                       ("hvt", [run, img("bench_walltime", "hvt"), calls])]:
+            best = None
+            for _ in range(3):
+                out = subprocess.run(cmd, capture_output=True, text=True).stdout
+                m = re.search(r"walltime: \d+ calls, (\d+) ns/call", out)
+                if not m:
+                    self.missing.append("solo5 walltime %s: no result (%r)" % (k, out[-200:]))
+                    break
+                best = int(m.group(1)) if best is None else min(best, int(m.group(1)))
+            res["walltime_ns_per_call"][k] = best
+        # CPL0 on this host: hvt with and without PVM's VIF page (without it, what Solo5's own
+        # tender gets on a PVM host: every instruction emulated).
+        res["cpu_loop_us"] = {}
+        cpu = lambda t: img("bench_cpu", t)
+        if all(os.path.exists(cpu(t)) for t in ("spt", "hvt")):
+            for k, cmd in [("spt", [run, cpu("spt"), "100000"]), ("hvt", [run, cpu("hvt"), "100000"]),
+                           ("hvt without VIF", [run, "--kvm-no-vif", cpu("hvt"), "100000"])]:
+                out = subprocess.run(cmd, capture_output=True, text=True).stdout
+                m = re.search(r"cpu: \d+ iterations, (\d+) us", out)
+                res["cpu_loop_us"][k] = int(m.group(1)) if m else None
+        self.data["solo5"] = res
 
     def hypercalls(self):
         app = self.app("bench-hypercall")
@@ -273,6 +320,26 @@ class Bench:
               % (load, m["cores"]))
 
     def print_detail(self, out=sys.stdout):
+        self.print_solo5(out)
+        self.print_detail_rest(out)
+
+    def print_solo5(self, out):
+        s = self.data.get("solo5")
+        if not s:
+            return
+        out.write("\nSolo5 ABI through ukmon-run (exec to exit, wall clock µs: min / median; walltime ns/call)\n")
+        for k in ("spt", "spt under kvm", "hvt"):
+            st = s["startup_ns"].get(k)
+            wt = s["walltime_ns_per_call"].get(k)
+            out.write("  %-14s start-up %8s / %8s   walltime round trip %s\n" % (
+                k, ("%.0f" % _us(st["min"])) if st else "-", ("%.0f" % _us(st["median"])) if st else "-",
+                ("%d ns" % wt) if wt is not None else "-"))
+        cpu = s.get("cpu_loop_us", {})
+        if cpu:
+            out.write("  integer loop, 100000 iterations: %s\n" % ", ".join(
+                "%s %s µs" % (k, v if v is not None else "-") for k, v in cpu.items()))
+
+    def print_detail_rest(self, out=sys.stdout):
         w = out.write
         hello = self.data.get("hello")
         if hello:
@@ -420,14 +487,14 @@ def main(argv):
     p.add_argument("--json")
     p.add_argument("--svg")
     p.add_argument("--quick", action="store_true", help="about a third of the runs and iterations")
-    p.add_argument("--only", help="comma-separated subset: startup,hypercalls,cpu,blk,net")
+    p.add_argument("--only", help="comma-separated subset: startup,hypercalls,cpu,blk,net,solo5")
     a = p.parse_args(argv)
     try:
         b = Bench(a)
     except U.MeasurementError as e:
         print("bench: %s" % e, file=sys.stderr)
         return 1
-    parts = ["startup", "hypercalls", "cpu", "blk", "net"]
+    parts = ["startup", "hypercalls", "cpu", "blk", "net", "solo5"]
     if a.only:
         parts = [x for x in parts if x in a.only.split(",")]
     for part in parts:

@@ -49,7 +49,8 @@ int main(int argc, char** argv) {
         auto devices = personality->manifest();
         if (modules_only) {
             std::set<std::string> mods;
-            for (auto& d : devices) mods.insert(module_for(d.type));
+            for (auto& d : devices)
+                if (d.type != ukmon::no_device) mods.insert(module_for(d.type));
             for (auto& m : mods) std::printf("%s\n", m.c_str());
             return 0;
         }
@@ -57,7 +58,8 @@ int main(int argc, char** argv) {
                     personality->name(), (unsigned long long)img.entry, (unsigned long long)img.image_end,
                     devices.size());
         for (size_t i = 0; i < devices.size(); ++i)
-            std::printf("  handle %zu: %s %s\n", i, ukmon::device_type_name(devices[i].type), devices[i].name.c_str());
+            if (devices[i].type == ukmon::no_device) std::printf("  handle %zu: (reserved)\n", i);
+            else std::printf("  handle %zu: %s %s\n", i, ukmon::device_type_name(devices[i].type), devices[i].name.c_str());
         return 0;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "ukmon-inspect: %s: %s\n", argv[1], e.what());

@@ -28,12 +28,16 @@ ukmon_gate_code:
     out %eax, (%dx)
     ud2
 
-/* SYSCALL lands here (MSR_LSTAR): a unikernel has no kernel to call, so report the system
- * call number (eax) and stop. It sits in the user-executable gate page because PVM hosts
+/* SYSCALL lands here (MSR_LSTAR): report the system call number (eax) to the monitor, which
+ * ends the run (a unikernel has no kernel to call) or, for a personality whose guest makes
+ * system calls (Solo5 spt under kvm), serves it and resumes the guest at rcx itself. The
+ * third argument (rdx) moves to r11 first: SYSCALL has already overwritten r11 (rflags),
+ * and the port number needs dx. It sits in the user-executable gate page because PVM hosts
  * stay at CPL3 on SYSCALL while VT-x moves to CPL0 (no SMEP, so both can run it). */
     .globl ukmon_syscall_stub
     .balign 64
 ukmon_syscall_stub:
+    mov %rdx, %r11
     mov $SYSCALL_PORT, %edx
     out %eax, (%dx)
     ud2

@@ -77,6 +77,7 @@ void build_page_tables(const GuestMemory& mem, const GuestRights& rights, uint64
             put64(mem, pde_gpa, base | pte_large | leaf_bits(page_perm(base, rights)));
             continue;
         }
+        while (next_pt < pt_pool_end && rights.at(next_pt)) next_pt += page;  // a guest page there (Solo5 spt's boot area)
         if (next_pt >= pt_pool_end)
             throw UsageError("guest image is too large for the kvm backend's page-table area (at " +
                              std::to_string(base >> 20) + " MiB)");

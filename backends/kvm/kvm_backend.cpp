@@ -21,10 +21,14 @@
 #include "arch/x86_64/kvm_guest_stop.hpp"
 #include "arch/x86_64/long_mode.hpp"
 #include "arch/x86_64/faults.hpp"
+#include "arch/x86_64/kernel_entry.hpp"
 #include "monitor/error.hpp"
 #include "monitor/run.hpp"
 #include "monitor/sandbox/filter.hpp"
 #include "monitor/sandbox/policy_print.hpp"
+
+#include <algorithm>
+#include <iterator>
 #include "monitor/unique_fd.hpp"
 
 namespace ukmon {
@@ -47,10 +51,12 @@ int xioctl(int fd, unsigned long req, const char* what, auto arg) {
 
 class KvmBackend final : public Backend {
 public:
-    explicit KvmBackend(const Options& o) : gdb_port_(o.gdb_port), cpl0_(o.kvm_cpl0), verbose_(o.verbose) {}
+    explicit KvmBackend(const Options& o)
+        : gdb_port_(o.gdb_port), cpl0_(o.kvm_cpl0), no_vif_(o.kvm_no_vif), verbose_(o.verbose) {}
     const char* name() const override { return "kvm"; }
     uint32_t abi_kind() const override { return UK_BACKEND_KVM; }
     bool gate_in_guest_memory() const override { return true; }
+    bool guest_syscalls_reach_host() const override { return false; }
     bool filter_is_the_boundary() const override { return false; }
     bool monitor_writes_all_ram() const override { return true; }
 
@@ -60,8 +66,7 @@ public:
         open_vm(mem_size);
         full_.emplace(mem_.data(), 0, mem_.size());
         for (const GuestRegion& r : rights.all())
-            if (r.kind == GuestRegion::Kind::gate) gate_ = r.start;
-        if (!gate_) throw std::logic_error("kvm: the personality's layout has no gate page");
+            if (r.kind == GuestRegion::Kind::gate) gate_ = r.start;  // none for a supervisor-mode guest
         return *full_;
     }
     uint64_t gate_address() const override { return gate_; }
@@ -71,6 +76,9 @@ public:
     }
 
     void prepare(Run&, const GuestRights& rights, const EntryState& entry) override {
+        if (entry.privilege == EntryState::Privilege::kernel) return prepare_kernel(entry);
+        serve_syscalls_ = entry.serve_syscalls;
+        if (!gate_) throw std::logic_error("kvm: the personality's layout has no gate page");
         auto cpu = x86::build_long_mode(*full_, rights, mem_.size(), cpl0_);
         set_cpuid();
         set_registers(cpu, entry);
@@ -87,6 +95,13 @@ public:
     // assume, the rules name it once it exists (-1 before, for --print-filter).
     void add_syscall_rules(SyscallPolicy& p) const override {
         add_vcpu_rules(p, vcpu_ ? vcpu_.get() : -1);
+        if (serve_syscalls_) {
+            ArgEquals on_vcpu{0, uint64_t(vcpu_.get()), ~0ull, "vcpu fd"};
+            p.allow(__NR_ioctl, {on_vcpu, {1, KVM_SET_REGS, ~0ull, "KVM_SET_REGS"}}, "kvm",
+                    "a served system call: its result, and the return to the guest");
+            p.allow(__NR_ioctl, {on_vcpu, {1, KVM_SET_SREGS, ~0ull, "KVM_SET_SREGS"}}, "kvm",
+                    "a served system call: back to CPL3, the guest's FS base");
+        }
         if (gdb_) gdb_->add_syscall_rules(p);
         else if (gdb_port_) kvm::GdbSession::add_syscall_rules(p, -1, -1);
     }
@@ -114,6 +129,57 @@ public:
     }
 
 private:
+    // A guest that is supervisor code and brings its own descriptor tables (Solo5 hvt): flat
+    // tables to start from, CPL0, and on a PVM host the VIF page that lets CPL0 run natively.
+    void prepare_kernel(const EntryState& entry) {
+        if (gdb_port_) throw UsageError("--gdb needs a guest that runs as user code (CPL3)");
+        x86::KernelSetup k = x86::build_kernel_entry(*full_, entry.kernel_tables, mem_.size());
+        set_cpuid();
+        kvm_sregs s{};
+        xioctl(vcpu_.get(), KVM_GET_SREGS, "KVM_GET_SREGS", &s);
+        s.cr0 = k.cr0;
+        s.cr3 = k.cr3;
+        s.cr4 = k.cr4;
+        s.efer = k.efer;
+        s.gdt.base = k.gdt_base;
+        s.gdt.limit = k.gdt_limit;
+        s.idt.base = 0;
+        s.idt.limit = 0;
+        s.cs = kvm::long_mode_segment(k.cs, true, 0);
+        s.ss = s.ds = s.es = s.fs = s.gs = kvm::long_mode_segment(k.ds, false, 0);
+        s.tr = kvm_segment{};
+        s.tr.selector = k.tr;
+        s.tr.base = k.tss_base;
+        s.tr.limit = k.tss_limit;
+        s.tr.type = 11;  // busy 64-bit TSS
+        s.tr.present = 1;
+        s.ldt = kvm_segment{};
+        s.ldt.unusable = 1;
+        xioctl(vcpu_.get(), KVM_SET_SREGS, "KVM_SET_SREGS", &s);
+        bool vif = !no_vif_ && register_vif_page(entry.spare_page);
+        kvm_regs r{};
+        r.rip = entry.rip;
+        r.rsp = entry.rsp;
+        r.rdi = entry.arg;
+        r.rflags = k.rflags;
+        xioctl(vcpu_.get(), KVM_SET_REGS, "KVM_SET_REGS", &r);
+        if (verbose_)
+            std::fprintf(stderr, "ukmon: kvm: guest at CPL0 with its own descriptor tables, %llu MiB%s\n",
+                         (unsigned long long)(mem_.size() >> 20),
+                         vif ? ", PVM VIF page registered (CPL0 runs natively)" : "");
+        sandbox::install_monitor_sigsys_handler();
+    }
+
+    // PVM (a software-virtualization KVM) emulates a CPL0 guest instruction by instruction
+    // unless the guest has a VIF page: MSR 0x4b564d10 = page | 0x400 (bit 10: set by the
+    // host), before the first KVM_RUN. Elsewhere (VT-x, SVM) the MSR is refused: no harm.
+    bool register_vif_page(uint64_t page) {
+        constexpr uint32_t msr_pvm_vif = 0x4b564d10;
+        if (page == 0 || page % x86::page_size != 0 || page >= mem_.size()) return false;
+        MsrBuffer m{1, 0, {{msr_pvm_vif, 0, page | 0x400}}};
+        return ::ioctl(vcpu_.get(), set_msrs, &m) == 1;
+    }
+
     void open_vm(uint64_t mem_size) {
         kvm_ = UniqueFd(::open("/dev/kvm", O_RDWR | O_CLOEXEC));
         if (!kvm_) throw_errno("open /dev/kvm");
@@ -188,6 +254,14 @@ private:
                 continue;
             }
             if (e.kind == K::interrupted) continue;
+            if (e.kind == K::syscall_insn && serve_syscalls_) {
+                kvm_regs r{};
+                xioctl(vcpu_.get(), KVM_GET_REGS, "KVM_GET_REGS", &r);
+                if (r.rip >= gate_ && r.rip < gate_ + x86::page_size) {  // the stub, not a guest's own `out`
+                    if (auto end = serve_syscall(run, r)) return *end;
+                    continue;
+                }
+            }
             if (e.kind == K::fault && !from_fault_stub())  // a guest's own `out` to the stubs' port
                 return diagnose(run.image(), RunOutcome::Kind::crashed,
                                 "guest crashed: I/O to the fault-report port 0x%x from guest code", e.port);
@@ -216,6 +290,41 @@ private:
                       (unsigned long long)r.rip, sym.empty() ? "" : " (", sym.c_str(), sym.empty() ? "" : ")",
                       (unsigned long long)r.rsp, (unsigned long long)r.rdi, (unsigned long long)r.rsi);
         return o;
+    }
+
+    // A system call of a guest whose calls the monitor serves: registers as Linux's x86_64
+    // ABI has them (rdx saved in r11 by the stub), the result in rax, then back to the guest
+    // after its SYSCALL at CPL3 (VT-x entered the stub at CPL0; PVM stays at CPL3).
+    std::optional<RunOutcome> serve_syscall(Run& run, kvm_regs& r) {
+        GuestSyscall call;
+        call.nr = r.rax;
+        uint64_t args[6] = {r.rdi, r.rsi, r.r11, r.r10, r.r8, r.r9};
+        std::copy(std::begin(args), std::end(args), call.args);
+        call.rip = r.rcx - 2;
+        if (auto end = run.serve_syscall(call)) {
+            if (end->kind == RunOutcome::Kind::crashed) return with_registers(run.image(), *end);
+            return end;
+        }
+        r.rax = uint64_t(call.result);
+        r.rdx = r.r11;
+        r.rip = r.rcx;
+        r.rflags = r.r11 = 0x2;  // as at entry (IOPL 0, no interrupts); the flags are clobbered
+        xioctl(vcpu_.get(), KVM_SET_REGS, "KVM_SET_REGS", &r);
+        // Whether SYSCALL left CPL3 is the host's constant behaviour: looked at once.
+        if (syscall_stays_cpl3_ < 0 || syscall_stays_cpl3_ == 0 || call.set_fs) {
+            kvm_sregs s{};
+            xioctl(vcpu_.get(), KVM_GET_SREGS, "KVM_GET_SREGS", &s);
+            if (syscall_stays_cpl3_ < 0) syscall_stays_cpl3_ = s.cs.dpl == 3;
+            bool change = call.set_fs;
+            if (call.set_fs) s.fs.base = call.fs_base;
+            if (s.cs.dpl != 3) {
+                s.cs = kvm::long_mode_segment(x86::user_cs, true, 3);
+                s.ss = kvm::long_mode_segment(x86::user_ds, false, 3);
+                change = true;
+            }
+            if (change) xioctl(vcpu_.get(), KVM_SET_SREGS, "KVM_SET_SREGS", &s);
+        }
+        return std::nullopt;
     }
 
     // Whether a fault report comes from the monitor's stubs (supervisor code a CPL3 guest
@@ -300,12 +409,14 @@ private:
     }
 
     std::optional<uint16_t> gdb_port_;
-    bool cpl0_, verbose_;
+    bool cpl0_, no_vif_, verbose_;
     std::unique_ptr<kvm::GdbSession> gdb_;  // --gdb, once gdb has connected
     UniqueFd kvm_, vm_, vcpu_;
     Mapping mem_, run_map_;
     std::optional<GuestMemory> full_;  // all of guest memory, from 0
     uint64_t gate_ = 0;                // the gate page's address (the personality's layout)
+    bool serve_syscalls_ = false;      // EntryState::serve_syscalls
+    int syscall_stays_cpl3_ = -1;      // -1 unknown; PVM: 1, VT-x: 0
     kvm_run* run_ = nullptr;
 };
 

@@ -7,6 +7,9 @@
 #include <cstdio>
 #include <cstring>
 
+#include <sys/syscall.h>
+
+#include "arch/x86_64/thread_pointer.hpp"
 #include "backends/backend.hpp"
 #include "backends/seccomp/guest_stop.hpp"
 #include "backends/seccomp/process_state.hpp"
@@ -46,6 +49,7 @@ public:
     const char* name() const override { return "seccomp"; }
     uint32_t abi_kind() const override { return UK_BACKEND_SECCOMP; }
     bool gate_in_guest_memory() const override { return false; }
+    bool guest_syscalls_reach_host() const override { return true; }
     bool filter_is_the_boundary() const override { return true; }
     bool monitor_writes_all_ram() const override { return false; }
 
@@ -71,7 +75,10 @@ public:
     uint64_t tsc_hz() const override { return 0; }  // the guest asks walltime (a cheap call here)
 
     void prepare(Run& run, const GuestRights& rights, const EntryState& entry) override {
+        if (entry.privilege != EntryState::Privilege::user)
+            throw UsageError("this guest runs as supervisor code: it needs --backend=kvm");
         apply_rights(rights);
+        x86::record_thread_pointer();
         void* stack = ::mmap(nullptr, dispatch_stack_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         if (stack == MAP_FAILED) throw_errno("mmap of the dispatch stack");
         ukmon_seccomp_stack_top = reinterpret_cast<uint64_t>(stack) + dispatch_stack_size;
@@ -83,9 +90,13 @@ public:
                          (unsigned long long)end_);
     }
 
-    void add_syscall_rules(SyscallPolicy&) const override {
+    void add_syscall_rules(SyscallPolicy& p) const override {
         // Nothing beyond the core's: the gate is a function call, the signal handlers end
-        // the process through Run::conclude and never return (no rt_sigreturn).
+        // the process through Run::conclude and never return (no rt_sigreturn). If the
+        // policy lets the guest set its FS base, they put the monitor's back first (with
+        // that same call).
+        for (const SyscallRule& r : p.rules())
+            if (r.nr == __NR_arch_prctl) restore_fs_ = true;
     }
 
     void print_filter_extra(std::FILE* out, const SyscallPolicy& policy) const override {
@@ -94,6 +105,7 @@ public:
     }
 
     RunOutcome enter(Run& run) override {
+        if (restore_fs_) x86::arm_thread_pointer_restore();
         state.in_monitor = false;
         run.mark_guest_start();
         ukmon_seccomp_enter(entry_.rip, entry_.rsp, entry_.arg);
@@ -118,6 +130,7 @@ private:
     }
 
     bool verbose_;
+    mutable bool restore_fs_ = false;  // set while the policy is built (add_syscall_rules)
     uint64_t low_ = 0, end_ = 0;
     EntryState entry_;
 };

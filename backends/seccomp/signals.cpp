@@ -14,6 +14,7 @@
 #include "monitor/sandbox/policy_print.hpp"
 #include "monitor/run.hpp"
 #include "arch/x86_64/faults.hpp"
+#include "arch/x86_64/thread_pointer.hpp"
 
 #ifndef SYS_SECCOMP
 #define SYS_SECCOMP 1
@@ -60,6 +61,7 @@ RunOutcome fault(int sig, const siginfo_t* info, const greg_t* regs) {
 }
 
 void on_signal(int sig, siginfo_t* info, void* uctx) {
+    x86::restore_thread_pointer();  // first: the guest may have set its own FS base
     const greg_t* regs = static_cast<ucontext_t*>(uctx)->uc_mcontext.gregs;
     RunOutcome o = (sig == SIGSYS && info->si_code == SYS_SECCOMP) ? refused_syscall(info, regs)
                                                                    : fault(sig, info, regs);

@@ -37,10 +37,23 @@ void open_image(Device& d) {
     if (!S_ISREG(st.st_mode)) refuse(d, "is not a regular file");
     if (::fcntl(d.fd.get(), F_SETFL, 0) != 0) refuse(d, std::string("cannot be set up: ") + std::strerror(errno));
     uint64_t size = uint64_t(st.st_size);
-    if (size == 0) refuse(d, "is empty (a disk needs at least one 512-byte sector, e.g. truncate -s 64M " + d.path + ")");
-    if (size % sector_size != 0)
-        refuse(d, "is " + std::to_string(size) + " bytes, not a multiple of the 512-byte sector size");
+    if (size == 0) refuse(d, "is empty (a disk needs at least one block, e.g. truncate -s 64M " + d.path + ")");
+    if (size % d.block_size != 0)
+        refuse(d, "is " + std::to_string(size) + " bytes, not a multiple of the " + std::to_string(d.block_size) +
+                      "-byte sector size");
     d.capacity = size;
+}
+
+// --block-sector-size:NAME=N: a power of two, 512..max_sector_size.
+uint64_t parse_block_size(const DeviceOption& o) {
+    const std::string& v = o.value ? *o.value : std::string();
+    uint64_t n = 0;
+    bool digits = !v.empty() && v.size() <= 6;
+    for (char c : v) digits = digits && c >= '0' && c <= '9';
+    if (digits) n = std::stoull(v);
+    if (!digits || n < sector_size || n > max_sector_size || (n & (n - 1)) != 0)
+        throw UsageError("option '" + o.text + "': the block size must be a power of two from 512 to 32768");
+    return n;
 }
 
 }  // namespace
@@ -55,10 +68,18 @@ void BlkModule::attach(std::span<const DeclaredDevice> declared, std::span<const
     for (const DeclaredDevice& decl : declared) {
         if (decl.handle >= devices_.size())
             throw UsageError("blk device '" + decl.name + "': handle " + std::to_string(decl.handle) +
-                             " is beyond the " + std::to_string(UK_MAX_DEVICES) + " devices a guest may declare");
+                             " is beyond the " + std::to_string(max_device_handles) + " device handles a module serves");
         const DeviceOption* chosen = nullptr;
+        const DeviceOption* sector = nullptr;
         for (const DeviceOption& o : options) {
             if (o.device != decl.name) continue;
+            if (o.word == option_sector) {
+                if (sector)
+                    throw UsageError("blk device '" + decl.name + "' is given two block sizes ('" + sector->text +
+                                     "' and '" + o.text + "')");
+                sector = &o;
+                continue;
+            }
             if (chosen)
                 throw UsageError("blk device '" + decl.name + "' is attached twice ('" + chosen->text + "' and '" +
                                  o.text + "'): give one --block or --block-ro option per device");
@@ -75,6 +96,7 @@ void BlkModule::attach(std::span<const DeclaredDevice> declared, std::span<const
         d.name = decl.name;
         d.path = *chosen->value;
         d.read_only = chosen->word == option_ro;
+        d.block_size = sector ? parse_block_size(*sector) : sector_size;
         open_image(d);
         d.attached = true;
     }

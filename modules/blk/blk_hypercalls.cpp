@@ -2,6 +2,8 @@
 // out by value, validates it (handle, then range, then data pointer, then permission), acts
 // only on the validated copy, and writes the struct back. They may run inside the seccomp
 // filter: no allocation, no stdio; only pread64/pwrite64/fsync on the device fds.
+#include <cerrno>
+
 #include "modules/blk/blk_io.hpp"
 #include "modules/blk/blk_module.hpp"
 #include "modules/blk/blk_request.hpp"
@@ -15,7 +17,7 @@ void blkinfo(void* owner, RunContext& ctx, uint64_t gpa) {
     auto a = ctx.mem.read<uk_hc_blkinfo>(gpa, "blkinfo argument");
     if (const Device* d = module_of(owner).device(a.handle)) {
         a.ret = UK_OK;
-        a.sector_size = sector_size;
+        a.sector_size = d->block_size;
         a.capacity = d->capacity;
         a.read_only = d->read_only ? 1 : 0;
     } else {
@@ -38,7 +40,7 @@ void count(const BlkModule& m, uint64_t handle, uint64_t in, uint64_t out) {
 uk_status blkio(const BlkModule& m, RunContext& ctx, const uk_hc_blkio& a, Direction dir) {
     const Device* d = m.device(a.handle);
     if (!d) return UK_EBADF;
-    if (uk_status s = check_range(a.offset, a.len, d->capacity); s != UK_OK) return s;
+    if (uk_status s = check_range(a.offset, a.len, d->capacity, d->block_size); s != UK_OK) return s;
     // blkread fills the buffer: the guest must be allowed to write it (never its own text).
     auto data = dir == Direction::read ? ctx.mem.try_writable_span(a.data, a.len) : ctx.mem.try_span(a.data, a.len);
     if (!data) return UK_EFAULT;
@@ -73,6 +75,18 @@ void blkflush(void* owner, RunContext& ctx, uint64_t gpa) {
 }
 
 }  // namespace
+
+long BlkModule::device_io(uint32_t handle, bool write, std::span<std::byte> buf, uint64_t offset) {
+    const Device* d = device(handle);
+    if (!d) return -EBADF;
+    if (check_range(offset, buf.size(), d->capacity, d->block_size) != UK_OK) return -EINVAL;
+    if (write && d->read_only) return -EROFS;
+    bool ok = write ? write_fully(d->fd.get(), buf.data(), buf.size(), offset)
+                    : read_fully(d->fd.get(), buf.data(), buf.size(), offset);
+    if (!ok) return -EIO;
+    count(*this, handle, write ? 0 : buf.size(), write ? buf.size() : 0);
+    return long(buf.size());
+}
 
 void BlkModule::register_hypercalls(Dispatcher& d) {
     d.set(UK_HC_BLKINFO, {blkinfo, this});

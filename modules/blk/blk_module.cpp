@@ -11,12 +11,14 @@
 
 namespace ukmon::blk {
 
-std::vector<std::string_view> BlkModule::option_words() const { return {option_rw, option_ro}; }
+std::vector<std::string_view> BlkModule::option_words() const { return {option_rw, option_ro, option_sector}; }
 
 std::string BlkModule::options_help() const {
     return "  --block:NAME=FILE           attach blk device NAME to FILE, read-write (size: a non-zero\n"
            "                              multiple of 512 bytes, e.g. truncate -s 64M FILE); flushed on exit\n"
-           "  --block-ro:NAME=FILE        attach blk device NAME to FILE, read-only\n";
+           "  --block-ro:NAME=FILE        attach blk device NAME to FILE, read-only\n"
+           "  --block-sector-size:NAME=N  block size of device NAME: a power of two, 512..32768 (default 512);\n"
+           "                              the file's size must be a multiple of it\n";
 }
 
 void BlkModule::add_syscall_rules(SyscallPolicy& policy) const {
@@ -35,6 +37,32 @@ void BlkModule::add_syscall_rules(SyscallPolicy& policy) const {
         }
         if (d.read_only) continue;
         policy.allow(__NR_fsync, {{0, fd}}, "blk", "blkflush and the flush at exit on " + which);
+    }
+}
+
+bool BlkModule::device_info(uint32_t handle, DeviceInfo& out) const {
+    const Device* d = device(handle);
+    if (!d) return false;
+    out = DeviceInfo{};
+    out.fd = d->fd.get();
+    out.capacity = d->capacity;
+    out.block_size = d->block_size;
+    return true;
+}
+
+// The guest makes its own pread64/pwrite64 (Solo5 spt): exactly one block at an offset
+// inside the disk, as Solo5's spt tender allows; a read-only disk gets no pwrite64. The
+// offset bound (offset <= capacity - block) keeps a write from growing the file.
+void BlkModule::add_guest_syscall_rules(SyscallPolicy& policy) const {
+    for (const Device& d : devices_) {
+        if (!d.attached) continue;
+        uint64_t fd = uint64_t(d.fd.get());
+        std::string which = "'" + d.name + "' (" + d.path + ")";
+        std::vector<ArgEquals> args{{0, fd, ~0ull, "disk fd"},
+                                    {2, d.block_size, ~0ull, "block size"},
+                                    {3, d.capacity - d.block_size, ~0ull, "capacity - block", true}};
+        policy.allow(__NR_pread64, args, "blk", "the guest reads one block of " + which);
+        if (!d.read_only) policy.allow(__NR_pwrite64, args, "blk", "the guest writes one block of " + which);
     }
 }
 

@@ -1,5 +1,6 @@
-// The blk module: file-backed block devices with a fixed 512-byte sector, capacity taken
-// from the file at attach, optional read-only, flushed on exit. Shared by its files only.
+// The blk module: file-backed block devices with a 512-byte sector unless an option sets
+// another, capacity taken from the file at attach, optional read-only, flushed on exit.
+// Shared by its files only.
 #pragma once
 #include <array>
 #include <cstdint>
@@ -15,7 +16,8 @@
 
 namespace ukmon::blk {
 
-inline constexpr uint64_t sector_size = 512;
+inline constexpr uint64_t sector_size = 512;      // the default
+inline constexpr uint64_t max_sector_size = 32768;  // a Solo5 block size is a uint16_t
 
 // One attached device. Lives in a fixed table indexed by handle, so a hypercall finds it
 // without allocating.
@@ -23,7 +25,8 @@ struct Device {
     bool attached = false;
     bool read_only = false;
     uint32_t handle = 0;
-    uint64_t capacity = 0;   // bytes, a non-zero multiple of sector_size
+    uint64_t capacity = 0;   // bytes, a non-zero multiple of block_size
+    uint64_t block_size = sector_size;  // bytes: a power of two, 512..max_sector_size
     UniqueFd fd;
     std::string name;        // as declared, for messages
     std::string path;        // as given on the command line
@@ -39,7 +42,10 @@ public:
     std::string options_help() const override;
     void attach(std::span<const DeclaredDevice> declared, std::span<const DeviceOption> options) override;
     void register_hypercalls(Dispatcher& d) override;
+    bool device_info(uint32_t handle, DeviceInfo& out) const override;
+    long device_io(uint32_t handle, bool write, std::span<std::byte> buf, uint64_t offset) override;
     void add_syscall_rules(SyscallPolicy& policy) const override;
+    void add_guest_syscall_rules(SyscallPolicy& policy) const override;
     bool exit_action() override;
     void files_to_sync(std::vector<int>& fds) const override;
     size_t device_counters(std::span<DeviceCounters> out) const override;
@@ -50,11 +56,13 @@ public:
     }
 
 private:
-    std::array<Device, UK_MAX_DEVICES> devices_{};
+    std::array<Device, max_device_handles> devices_{};
 };
 
-// Option words: --block:NAME=FILE (read-write) and --block-ro:NAME=FILE (read-only).
+// Option words: --block:NAME=FILE (read-write), --block-ro:NAME=FILE (read-only) and
+// --block-sector-size:NAME=N (Solo5's tenders' option).
 inline constexpr std::string_view option_rw = "block";
 inline constexpr std::string_view option_ro = "block-ro";
+inline constexpr std::string_view option_sector = "block-sector-size";
 
 }  // namespace ukmon::blk

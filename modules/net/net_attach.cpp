@@ -37,6 +37,15 @@ Mac mac_for(const DeclaredDevice& decl, const DeviceOption* opt, const std::stri
     return *mac;
 }
 
+// "@N": an inherited fd number (fd_hygiene kept it open).
+int parse_fd(const std::string& device, const std::string& at) {
+    std::string digits = at.substr(1);
+    bool ok = !digits.empty() && digits.size() <= 6;
+    for (char c : digits) ok = ok && c >= '0' && c <= '9';
+    if (!ok) throw UsageError("net device '" + device + "': '" + at + "' is not @FD with FD a file descriptor number");
+    return std::stoi(digits);
+}
+
 }  // namespace
 
 void NetModule::attach(std::span<const DeclaredDevice> declared, std::span<const DeviceOption> options) {
@@ -50,7 +59,7 @@ void NetModule::attach(std::span<const DeclaredDevice> declared, std::span<const
     for (const DeclaredDevice& decl : declared) {
         if (decl.handle >= nics_.size())
             throw UsageError("net device '" + decl.name + "': handle " + std::to_string(decl.handle) +
-                             " is beyond the " + std::to_string(UK_MAX_DEVICES) + " devices a guest may declare");
+                             " is beyond the " + std::to_string(max_device_handles) + " device handles a module serves");
         const DeviceOption* tap_opt = option_for(options, option_tap, decl.name);
         const DeviceOption* mac_opt = option_for(options, option_mac, decl.name);
         if (!tap_opt)
@@ -66,7 +75,8 @@ void NetModule::attach(std::span<const DeclaredDevice> declared, std::span<const
     poll_count_ = 0;
     for (size_t i = 0; i < declared.size(); ++i) {
         const DeclaredDevice& decl = declared[i];
-        Tap t = open_tap(decl.name, plan[i].first);
+        const std::string& where = plan[i].first;
+        Tap t = where.starts_with("@") ? adopt_tap_fd(decl.name, parse_fd(decl.name, where)) : open_tap(decl.name, where);
         Nic& n = nics_[decl.handle];
         n.name = decl.name;
         n.tap = plan[i].first;

@@ -3,6 +3,8 @@
 // then length, then data pointer), acts only on the validated copy, and writes back the OUT
 // fields. They may run inside the seccomp filter: no allocation, no stdio; only write and
 // readv on the TAP fds.
+#include <cerrno>
+#include <cerrno>
 #include <cstddef>
 #include <cstring>
 
@@ -108,6 +110,20 @@ void netv(void* owner, RunContext& ctx, uint64_t gpa) {
 }
 
 }  // namespace
+
+long NetModule::device_io(uint32_t handle, bool write, std::span<std::byte> buf, uint64_t) {
+    const Nic* n = nic(handle);
+    if (!n) return -EBADF;
+    uint64_t done = 0;
+    uk_status s = write ? check_write_len(buf.size(), n->mtu) : check_read_len(buf.size());
+    if (s == UK_OK) s = write ? write_frame(n->fd.get(), buf) : read_frame(n->fd.get(), buf, done);
+    if (s == UK_EAGAIN) return -EAGAIN;
+    if (s != UK_OK) return s == UK_EIO ? -EIO : -EINVAL;
+    ++n->requests;  // --stats
+    if (write) n->bytes_out += buf.size();
+    else n->bytes_in += done;
+    return long(write ? buf.size() : done);
+}
 
 void register_poll(Dispatcher& d, NetModule& m);  // net_poll.cpp
 

@@ -40,7 +40,10 @@ public:
     std::string options_help() const override;
     void attach(std::span<const DeclaredDevice> declared, std::span<const DeviceOption> options) override;
     void register_hypercalls(Dispatcher& d) override;
+    bool device_info(uint32_t handle, DeviceInfo& out) const override;
+    long device_io(uint32_t handle, bool write, std::span<std::byte> buf, uint64_t offset) override;
     void add_syscall_rules(SyscallPolicy& policy) const override;
+    void add_guest_syscall_rules(SyscallPolicy& policy) const override;
     size_t device_counters(std::span<DeviceCounters> out) const override;
 
     // The attached NIC with this guest handle, or nullptr (unknown, or not a net device).
@@ -55,9 +58,9 @@ public:
     std::array<uk_net_frame, UK_NET_BATCH_MAX>& frame_copy() { return frame_copy_; }
 
 private:
-    std::array<Nic, UK_MAX_DEVICES> nics_{};
-    std::array<pollfd, UK_MAX_DEVICES> pollfds_{};
-    std::array<uint32_t, UK_MAX_DEVICES> poll_handles_{};
+    std::array<Nic, max_device_handles> nics_{};
+    std::array<pollfd, max_device_handles> pollfds_{};
+    std::array<uint32_t, max_device_handles> poll_handles_{};
     size_t poll_count_ = 0;
     std::array<uk_net_frame, UK_NET_BATCH_MAX> frame_copy_{};
 };

@@ -69,4 +69,21 @@ Tap open_tap(std::string_view device, const std::string& tap) {
     return t;
 }
 
+Tap adopt_tap_fd(std::string_view device, int fd) {
+    const std::string which = "fd " + std::to_string(fd);
+    if (fd <= 2 || ::fcntl(fd, F_GETFD) < 0) refuse(device, which + " is not an open inherited fd");
+    ifreq ifr{};
+    if (::ioctl(fd, TUNGETIFF, &ifr) < 0) refuse(device, which + " is not bound to a TAP interface");
+    if (!(ifr.ifr_flags & IFF_TAP) || !(ifr.ifr_flags & IFF_NO_PI) || (ifr.ifr_flags & IFF_MULTI_QUEUE))
+        refuse(device, which + " is not a single-queue TAP without packet information (IFF_TAP | IFF_NO_PI)");
+    int fl = ::fcntl(fd, F_GETFL);
+    if (fl < 0 || ::fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0 || ::fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
+        refuse(device, which + ": cannot make it non-blocking: " + std::strerror(errno));
+    Tap t;
+    t.fd = UniqueFd(fd);
+    std::string name(ifr.ifr_name, strnlen(ifr.ifr_name, IFNAMSIZ));
+    t.mtu = read_mtu(device, name);
+    return t;
+}
+
 }  // namespace ukmon::net

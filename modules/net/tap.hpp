@@ -43,4 +43,9 @@ struct Tap {
 // device `device` and the problem (no such interface, not a TAP, busy, no permission).
 Tap open_tap(std::string_view device, const std::string& tap);
 
+// Takes over an inherited fd that is already bound to a TAP (--net:NAME=@FD, as Solo5's
+// tenders take it): single-queue, IFF_TAP, IFF_NO_PI; made non-blocking and close-on-exec.
+// UsageError naming the device and the problem.
+Tap adopt_tap_fd(std::string_view device, int fd);
+
 }  // namespace ukmon::net

@@ -13,3 +13,20 @@ std::vector<int> SyscallPolicy::distinct_syscalls() const {
 }
 
 }  // namespace ukmon
+
+namespace ukmon {
+
+bool SyscallPolicy::allows(uint64_t nr, const uint64_t (&args)[6]) const {
+    for (const SyscallRule& r : rules_) {
+        if (uint64_t(r.nr) != nr) continue;
+        bool all = true;
+        for (const ArgEquals& a : r.args) {
+            uint64_t v = a.index < 6 ? args[a.index] : 0;
+            all = all && (a.at_most ? v <= a.value : (v & a.mask) == a.value);
+        }
+        if (all) return true;
+    }
+    return false;
+}
+
+}  // namespace ukmon

@@ -32,6 +32,9 @@ public:
     const std::vector<SyscallRule>& rules() const { return rules_; }
     // Distinct system call numbers allowed, in the order first named.
     std::vector<int> distinct_syscalls() const;
+    // Whether a call with these arguments passes: the filter's own test, evaluated by the
+    // monitor (for a guest whose system calls it serves itself).
+    bool allows(uint64_t nr, const uint64_t (&args)[6]) const;
 
 private:
     std::vector<SyscallRule> rules_;

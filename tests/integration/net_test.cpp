@@ -73,6 +73,10 @@ TEST_CASE("net: bad handles, lengths, pointers and batches get an error status; 
     on_each_backend("net bad calls", "bad_calls.sh");
 }
 
+TEST_CASE("net: a Solo5-ABI guest answers ARP and ICMP through ukmon-run (spt on each backend, hvt on kvm)") {
+    on_each_backend("net solo5 ping", "solo5_ping.sh");
+}
+
 TEST_CASE("net: only an executable whose guest declares a NIC carries net code") {
     run_script("net linked code", "linked_code.sh", "");
 }

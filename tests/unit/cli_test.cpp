@@ -68,6 +68,8 @@ TEST_CASE("each monitor flag sets exactly its option") {
     CHECK(parse({"-v"}).verbose);
     CHECK(parse({"--print-filter"}).print_filter);
     CHECK(parse({"--kvm-cpl0"}).kvm_cpl0);
+    CHECK(parse({"--kvm-no-vif"}).kvm_no_vif);
+    CHECK(!parse({}).kvm_no_vif);
     Options o = parse({"--kvm-cpl0"});
     CHECK_FALSE(o.help);
     CHECK(o.backend == BackendChoice::automatic);

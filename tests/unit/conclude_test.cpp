@@ -38,6 +38,7 @@ public:
     uint32_t abi_kind() const override { return UK_BACKEND_SECCOMP; }
     bool gate_in_guest_memory() const override { return false; }
     bool filter_is_the_boundary() const override { return false; }
+    bool guest_syscalls_reach_host() const override { return false; }
     bool monitor_writes_all_ram() const override { return true; }
     GuestMemory map_memory(uint64_t size, const GuestRights&, bool) override {
         void* p = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

@@ -377,7 +377,7 @@ TEST_CASE("the test's own note builder makes notes the parser accepts (control f
     Bytes b = with_notes(ukmon_test::hello_elf(),
                          {abi_note(UK_ABI_VERSION), device_note(UK_DEV_NET, "service"), device_note(UK_DEV_BLK, "storage-1_x")});
     GuestImage img = parse_guest_image(b);
-    auto personality = recognise_personality(img);
+    auto personality = recognise_personality(img);  // the manifest is a view into it: keep it alive
     auto manifest = personality->manifest();
     std::vector<DeviceDecl> want{{UK_DEV_NET, "service"}, {UK_DEV_BLK, "storage-1_x"}};
     CHECK(std::vector<DeviceDecl>(manifest.begin(), manifest.end()) == want);

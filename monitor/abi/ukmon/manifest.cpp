@@ -61,6 +61,7 @@ std::optional<Manifest> read_manifest(const GuestImage& img) {
         read_note(n, m);
     }
     if (!any) return std::nullopt;
+    if (!img.interp.empty()) refuse("dynamically linked; a guest must be static");
     if (m.abi_version == 0) refuse("no UKMON ABI version note: not a ukmon guest (link with libukguest)");
     if (m.abi_version != UK_ABI_VERSION)
         refuse("built for ukmon ABI version %u, but this monitor speaks version %u", m.abi_version, UK_ABI_VERSION);

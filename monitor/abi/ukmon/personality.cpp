@@ -32,7 +32,11 @@ public:
         return EntryState{img_.entry, env.mem_size, boot_info};  // stack at the top of memory
     }
 
-    void register_hypercalls(Dispatcher& d) const override { register_core_hypercalls(d); }
+    // The modules' hypercalls are ukmon ABI calls; the core's come last (poll: see there).
+    void register_hypercalls(Dispatcher& d, std::span<Module* const> modules) const override {
+        for (Module* m : modules) m->register_hypercalls(d);
+        register_core_hypercalls(d);
+    }
 
     void add_syscall_rules(SyscallPolicy& p) const override {
         p.allow(__NR_write, {{0, 1, ~0ull, "stdout"}}, "core", "puts hypercall: the guest's console");
