@@ -76,3 +76,15 @@ TEST_CASE("net: bad handles, lengths, pointers and batches get an error status; 
 TEST_CASE("net: only an executable whose guest declares a NIC carries net code") {
     run_script("net linked code", "linked_code.sh", "");
 }
+
+TEST_CASE("net apps: httpd serves the tar disk and /status to curl, with keep-alive and a 4xx for bad requests") {
+    on_each_backend("net httpd", "httpd.sh");
+}
+
+TEST_CASE("net apps: iperf answers Debian's iperf client with a measured rate, twice") {
+    on_each_backend("net iperf", "iperf.sh");
+}
+
+TEST_CASE("net apps: kv answers redis-cli and redis-benchmark, and its data survives a kill and SHUTDOWN") {
+    on_each_backend("net kv", "kv.sh");
+}
