@@ -15,6 +15,22 @@ printf '<html><body>hello from ukmon</body></html>\n' > "$site/index.html"
 head -c 300000 /dev/urandom > "$site/docs/blob.bin"
 (cd "$site" && tar cf "$LOGDIR/site.tar" index.html docs)
 
+# Bad configuration: one line naming the problem, exit status 2, before anything is served.
+bad_config() { # bad_config EXPECTED-TEXT GUEST-ARGS...
+    local want=$1 out code=0
+    shift
+    out=$(in_ns "$BUILD/httpd" --backend="$BACKEND" --net:service=taph0 --block-ro:site="$LOGDIR/site.tar" -- "$@" 2>&1) || code=$?
+    [ "$code" = 2 ] || fail "httpd $* exited with $code, want 2: $out"
+    [ "$(wc -l <<<"$out")" = 1 ] && grep -q -- "$want" <<<"$out" || fail "httpd $*: want one line with '$want', got: $out"
+}
+bad_config "no address" --port=8080
+bad_config "bad --ip" --ip=10.78.0.300/24
+bad_config "bad --ip prefix" --ip=10.78.0.2/33
+bad_config "bad --mask" --ip=10.78.0.2 --mask=255.0.255.0
+bad_config "not on the network" --ip=10.78.0.2/24 --gw=10.99.0.1
+bad_config "bad argument" --ip=10.78.0.2/24 --port=0
+say "bad --ip, --mask, --gw and --port: one line each and status 2"
+
 start_guest "$LOGDIR/guest" "serving" "$BUILD/httpd" --net:service=taph0 \
     --block-ro:site="$LOGDIR/site.tar" -- --ip=10.78.0.2/24 --port=8080
 cat "$LOGDIR/guest"
