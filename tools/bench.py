@@ -22,6 +22,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ukcompare_lib as U  # noqa: E402
 import ukcompare_app as A  # noqa: E402
 import ukcompare_svg as S  # noqa: E402
+import bench_apps  # noqa: E402
 
 BLK_FILE_MIB = 32
 BLK_SIZES = (4096, 65536, 1 << 20)
@@ -78,6 +79,11 @@ class Bench:
         self.missing += ["hello: " + m for m in miss]
         self.data["hello"] = res
         self.walls = walls
+
+    def apps(self):
+        d, miss = bench_apps.run(self.build, self.a.quick)
+        self.data["apps"] = d
+        self.missing += miss
 
     def hypercalls(self):
         app = self.app("bench-hypercall")
@@ -420,14 +426,14 @@ def main(argv):
     p.add_argument("--json")
     p.add_argument("--svg")
     p.add_argument("--quick", action="store_true", help="about a third of the runs and iterations")
-    p.add_argument("--only", help="comma-separated subset: startup,hypercalls,cpu,blk,net")
+    p.add_argument("--only", help="comma-separated subset: startup,hypercalls,cpu,blk,net,apps")
     a = p.parse_args(argv)
     try:
         b = Bench(a)
     except U.MeasurementError as e:
         print("bench: %s" % e, file=sys.stderr)
         return 1
-    parts = ["startup", "hypercalls", "cpu", "blk", "net"]
+    parts = ["startup", "hypercalls", "cpu", "blk", "net", "apps"]
     if a.only:
         parts = [x for x in parts if x in a.only.split(",")]
     for part in parts:
@@ -436,6 +442,7 @@ def main(argv):
     report = io.StringIO()  # rendered first: print_table records the table in b.data
     b.print_table(report)
     b.print_detail(report)
+    bench_apps.print_apps(b.data.get("apps"), report.write)
     b.data["missing"] = sorted(set(b.missing))
     if a.json:
         U.write_json(b.data, a.json)
