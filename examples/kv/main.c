@@ -78,13 +78,22 @@ static void incr(struct ukstream *s, const struct resp_arg *key)
     reply_int(s, v);
 }
 
+static void halt_now(void *arg)
+{
+    (void)arg;
+    uk_halt(0, NULL, 0);
+}
+
+/* Writes the log, closes the client's connection (as Redis does: no reply) and halts a
+ * moment later, so that the FIN is on the wire before the NIC goes away. */
 static void shutdown_now(struct ukstream *s)
 {
     if (store_flush() != 0)
         return reply(s, "-ERR cannot write the disk\r\n");
     printf("kv: saved %zu keys; halting\n", store_count());
     fflush(stdout);
-    uk_halt(0, NULL, 0);
+    ukstream_close(s);
+    uknet_after(50, halt_now, NULL);
 }
 
 static void execute(struct ukstream *s, const struct resp_cmd *c)
