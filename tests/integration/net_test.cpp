@@ -88,3 +88,7 @@ TEST_CASE("net apps: iperf answers Debian's iperf client with a measured rate, t
 TEST_CASE("net apps: kv answers redis-cli and redis-benchmark, and its data survives a kill and SHUTDOWN") {
     on_each_backend("net kv", "kv.sh");
 }
+
+TEST_CASE("net apps: tcp-echo (the docs' minimal server) echoes 1 B to 4 MiB and 20 connections at once") {
+    on_each_backend("net tcp-echo", "tcp_echo.sh");
+}
