@@ -76,8 +76,12 @@ static err_t settle(struct ukstream *s)
         s->in_callback = 1;
         s->ops->on_data(s, s->conn);
         s->in_callback = 0;
-        if (s->in_len == before)
-            break; /* needs more input */
+        if (s->in_len == before) {
+            /* Needs more input; if the peer has sent its last byte, none will come. */
+            if (s->in_ended)
+                s->closing = 1;
+            break;
+        }
     }
     if (!s->gone)
         push(s);

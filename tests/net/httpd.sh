@@ -78,6 +78,28 @@ for req in cases:
     print(f"# {req[:30]!r}: {status.decode()}")
 PY
 
+# 300 connections of random bytes (some starting like a request): whatever the answer, the
+# server must survive them all.
+in_ns python3 - 10.78.0.2 8080 <<'PY' || fail "random requests"
+import os, random, socket, sys
+rng = random.Random(14)
+for i in range(300):
+    head = rng.choice([b"", b"GET /", b"GET / HTTP/1.1\r\n", b"HEAD /status HTTP/1.0\r\n"])
+    data = head + os.urandom(rng.choice([1, 10, 100, 1000, 9000]))
+    if rng.random() < 0.5:
+        data += b"\r\n\r\n"
+    try:
+        s = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=2)
+        s.sendall(data)
+        s.shutdown(socket.SHUT_WR)  # the server must then answer or close: no waiting
+        while s.recv(65536):
+            pass
+    except OSError:
+        pass  # a reset or no answer for an incomplete request is fine; a crash is not
+    finally:
+        s.close()
+print("# 300 connections of random bytes sent")
+PY
 [ "$(code "$url/")" = 200 ] || fail "the server stopped answering after the bad requests"
 guest_alive
 echo PASS

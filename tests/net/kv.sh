@@ -52,6 +52,27 @@ for bad in [b"*-5\r\n", b"*1\r\n$99999999\r\n", b"*1\r\n+x\r\n", b"*2\r\n$3\r\nG
     print(f"# {bad!r}: {reply.strip().decode()}")
 PY
 
+# 300 connections of random bytes, some after a valid command: the server must survive.
+in_ns python3 - <<'PY' || fail "random requests"
+import os, random, socket
+rng = random.Random(14)
+for i in range(300):
+    head = rng.choice([b"", b"*", b"*3\r\n$3\r\nSET\r\n", b"PING\r\n", b"*1\r\n$"])
+    data = head + os.urandom(rng.choice([1, 10, 100, 1000, 70000]))
+    try:
+        s = socket.create_connection(("10.80.0.2", 6379), timeout=2)
+        s.sendall(data)
+        s.shutdown(socket.SHUT_WR)  # the server must then answer or close: no waiting
+        while s.recv(65536):
+            pass
+    except OSError:
+        pass  # no answer to an incomplete command is fine; a crash is not
+    finally:
+        s.close()
+print("# 300 connections of random bytes sent")
+PY
+expect PONG PING
+
 in_ns timeout 60 redis-benchmark -h 10.80.0.2 -c 10 -n 5000 -P 16 -t set,get,incr -q > "$LOGDIR/bench" 2>&1 \
     || { cat "$LOGDIR/bench"; fail "redis-benchmark failed"; }
 grep -q "requests per second" "$LOGDIR/bench" || { cat "$LOGDIR/bench"; fail "redis-benchmark reported nothing"; }

@@ -38,8 +38,9 @@ struct ukstream_ops {
      * or NULL to refuse it (it is reset). */
     void *(*on_accept)(struct ukstream *s, void *listen_arg);
     /* Input is waiting (ukstream_input); consume what was handled. Called again when more
-     * arrives. Not called while more than UKSTREAM_OUT_HIGH bytes of output wait: a client
-     * that does not read stops being read. */
+     * arrives; once the peer has closed its side and a call consumes nothing, the stream
+     * closes (the request can never complete). Not called while more than
+     * UKSTREAM_OUT_HIGH bytes of output wait: a client that does not read stops being read. */
     void (*on_data)(struct ukstream *s, void *conn);
     /* The connection is gone (closed by either side, or reset): free `conn`. The stream is
      * freed right after. */
