@@ -143,10 +143,12 @@ static int log_append(char op, const char *key, size_t klen, const char *val, si
     return 0;
 }
 
-int store_flush(void)
+static int unsynced;
+
+int store_flush(int sync)
 {
     if (dirty_from == SIZE_MAX)
-        return 0;
+        return sync && unsynced ? (unsynced = 0, uk_blkflush(dev) == UK_OK ? 0 : -1) : 0;
     size_t from = dirty_from / SECTOR * SECTOR, to = (log_len + SECTOR - 1) / SECTOR * SECTOR;
     if (to > from && uk_blkwrite(dev, SECTOR + from, log_buf + from, to - from) != UK_OK)
         return -1;
@@ -154,8 +156,9 @@ int store_flush(void)
     uint64_t len = log_len;
     memcpy(hdr, MAGIC, sizeof MAGIC);
     memcpy(hdr + 32, &len, 8);
-    if (uk_blkwrite(dev, 0, hdr, SECTOR) != UK_OK || uk_blkflush(dev) != UK_OK)
+    if (uk_blkwrite(dev, 0, hdr, SECTOR) != UK_OK || (sync && uk_blkflush(dev) != UK_OK))
         return -1;
+    unsynced = !sync;
     dirty_from = SIZE_MAX;
     return 0;
 }
@@ -220,7 +223,7 @@ int store_open(const char *name)
             return -1;
         }
     dirty_from = 0; /* a new, empty log: the flush writes its header */
-    return log_reserve(0) == 0 && store_flush() == 0 ? 0 : -1;
+    return log_reserve(0) == 0 && store_flush(1) == 0 ? 0 : -1;
 }
 
 const char *store_get(const char *key, size_t klen, size_t *vlen)

@@ -14,7 +14,8 @@ int store_set(const char *key, size_t klen, const char *val, size_t vlen);
 /* 1 when the key existed. */
 int store_del(const char *key, size_t klen);
 size_t store_count(void);
-/* Writes the changes not yet on the disk and asks the host to sync it. 0 or -1. */
-int store_flush(void);
+/* Writes the changes not yet on the disk; with sync, also asks the host to sync the disk
+ * (fsync), and does so even when nothing changed since the last write. 0 or -1. */
+int store_flush(int sync);
 
 #endif
