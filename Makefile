@@ -44,9 +44,12 @@ GUEST_CRT0 := $(BUILD)/guest/crt0.o
 GUESTLIB := $(BUILD)/guest/libukguest.a
 
 # ---- monitor side ---------------------------------------------------------------------
-MONITOR_SRCS := $(filter-out monitor/main.cpp monitor/embedded_guest.cpp,$(wildcard monitor/*.cpp)) \
-                $(wildcard backends/*.cpp) $(wildcard backends/kvm/*.cpp) $(wildcard backends/seccomp/*.cpp)
-MONITOR_ASM := $(wildcard backends/kvm/*.S) $(wildcard backends/seccomp/*.S)
+# The core (monitor/, its sandbox/ layer and its personalities under abi/), the x86_64
+# specifics (arch/x86_64/) and both backends.
+MONITOR_DIRS := monitor monitor/sandbox $(wildcard monitor/abi/*) arch/x86_64 backends backends/kvm \
+                backends/kvm/gdb backends/seccomp
+MONITOR_SRCS := $(filter-out monitor/main.cpp monitor/embedded_guest.cpp,$(foreach d,$(MONITOR_DIRS),$(wildcard $(d)/*.cpp)))
+MONITOR_ASM := $(foreach d,$(MONITOR_DIRS),$(wildcard $(d)/*.S))
 MONITOR_OBJS := $(patsubst %.cpp,$(BUILD)/obj/%.o,$(MONITOR_SRCS)) \
                 $(patsubst %.S,$(BUILD)/obj/%.o,$(MONITOR_ASM)) \
                 $(BUILD)/obj/gen/syscall_names.o
@@ -186,10 +189,11 @@ FUZZ_CXXFLAGS := -std=c++20 -O1 -g -Wall -Wextra -I. -Iguest-abi/include -DUKMON
                  -fsanitize=fuzzer-no-link $(FUZZ_SAN)
 # The monitor code the targets reach, compiled again with coverage instrumentation.
 FUZZ_LIB_SRCS := monitor/guest_image.cpp monitor/cli.cpp monitor/devices.cpp monitor/error.cpp \
-                 monitor/guest_memory.cpp monitor/guest_access.cpp monitor/dispatcher.cpp \
-                 monitor/core_hypercalls.cpp monitor/random_hypercall.cpp monitor/boot_setup.cpp monitor/syscall_policy.cpp monitor/stats.cpp \
-                 backends/kvm/x86_64_layout.cpp $(wildcard modules/*/*.cpp)
-FUZZ_LIB_OBJS := $(patsubst %.cpp,$(BUILD)/fuzz/obj/%.o,$(FUZZ_LIB_SRCS)) $(BUILD)/fuzz/obj/backends/kvm/guest_stubs.o
+                 monitor/guest_memory.cpp monitor/guest_access.cpp monitor/guest_rights.cpp monitor/dispatcher.cpp \
+                 monitor/personality.cpp monitor/segment_loader.cpp $(wildcard monitor/abi/*/*.cpp) \
+                 monitor/sandbox/syscall_policy.cpp monitor/stats.cpp monitor/guest_process_report.cpp \
+                 arch/x86_64/long_mode.cpp $(wildcard modules/*/*.cpp)
+FUZZ_LIB_OBJS := $(patsubst %.cpp,$(BUILD)/fuzz/obj/%.o,$(FUZZ_LIB_SRCS)) $(BUILD)/fuzz/obj/arch/x86_64/guest_stubs.o
 
 $(BUILD)/fuzz/obj/%.o: %.cpp
 	@mkdir -p $(@D)

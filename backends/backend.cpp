@@ -1,12 +1,8 @@
-// Default behaviour shared by backends.
+// Defaults shared by backends.
 #include "backends/backend.hpp"
-
-#include "monitor/policy_print.hpp"
 
 namespace ukmon {
 
-void Backend::print_filter(std::FILE* out, const SyscallPolicy& policy) const {
-    print_policy(out, policy, name());
-}
+void Backend::print_filter_extra(std::FILE*, const SyscallPolicy&) const {}
 
 }  // namespace ukmon

@@ -1,11 +1,10 @@
 # The guest runtime: newlib (libc, libm) built once per build tree from Debian's
 # newlib-source tarball, the C++ support pieces, and the guest toolchain wrappers
-# (build/bin/ukmon-cc, ukmon-c++, build/guest-runtime/ukmon-guest.pc). See docs/runtime.md.
+# (build/bin/ukmon-cc, ukmon-c++, build/guest-runtime/pkgconfig/*.pc). See docs/runtime.md.
 # Included from the Makefile before its own first rule: `all` stays the default goal.
 .DEFAULT_GOAL := all
 
 RT := $(BUILD)/guest-runtime
-RT_ABS := $(abspath $(RT))
 NEWLIB_TARBALL := $(firstword $(wildcard /usr/src/newlib/newlib-*.tar.*))
 NEWLIB_PREFIX := $(RT)/newlib
 NEWLIB_INC := $(NEWLIB_PREFIX)/x86_64-elf/include

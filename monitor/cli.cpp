@@ -174,7 +174,8 @@ std::string usage_text(std::string_view program) {
 }
 
 std::string exit_codes_text() {
-    return "\nExit codes: 0..247 the guest's halt status; 251 the guest ran past --timeout;\n"
+    return "\nExit codes: 0..247 the guest's halt status; 250 stopped by SIGTERM, SIGINT or SIGHUP (exit\n"
+           "  actions ran); 251 the guest ran past --timeout;\n"
            "  252 bad input (flag, ELF, manifest, device); 253 host error (KVM, mmap, I/O, or an exit\n"
            "  action such as a disk flush, --dumpcore or --stats failed after a clean halt); 254 the guest\n"
            "  made a system call the seccomp filter forbids; 255 the guest crashed (CPU fault, triple\n"

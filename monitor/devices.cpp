@@ -17,9 +17,9 @@ const char* device_type_name(uint32_t type) {
     }
 }
 
-void attach_devices(const GuestImage& img, const Options& options, std::span<Module* const> modules) {
-    for (size_t i = 0; i < img.devices.size(); ++i) {
-        const DeviceDecl& d = img.devices[i];
+void attach_devices(std::span<const DeviceDecl> manifest, const Options& options, std::span<Module* const> modules) {
+    for (size_t i = 0; i < manifest.size(); ++i) {
+        const DeviceDecl& d = manifest[i];
         bool served = std::any_of(modules.begin(), modules.end(),
                                   [&](Module* m) { return m->device_type() == d.type; });
         if (!served)
@@ -29,8 +29,8 @@ void attach_devices(const GuestImage& img, const Options& options, std::span<Mod
     }
     for (Module* m : modules) {
         std::vector<DeclaredDevice> mine;
-        for (size_t i = 0; i < img.devices.size(); ++i)
-            if (img.devices[i].type == m->device_type()) mine.push_back({uint32_t(i), img.devices[i].name});
+        for (size_t i = 0; i < manifest.size(); ++i)
+            if (manifest[i].type == m->device_type()) mine.push_back({uint32_t(i), manifest[i].name});
         auto words = m->option_words();
         std::vector<DeviceOption> opts;
         for (const DeviceOption& o : options.device_options) {

@@ -9,9 +9,10 @@
 
 namespace ukmon {
 
-// Hands each module its declared devices and its options, then lets it attach. UsageError
+// Hands each module its declared devices (from the personality's manifest; handle = index)
+// and its options, then lets it attach. UsageError
 // naming the device on any mismatch.
-void attach_devices(const GuestImage& img, const Options& options, std::span<Module* const> modules);
+void attach_devices(std::span<const DeviceDecl> manifest, const Options& options, std::span<Module* const> modules);
 
 const char* device_type_name(uint32_t type);  // "net", "blk"
 

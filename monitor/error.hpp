@@ -15,10 +15,9 @@ struct GuestFault : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
-// A host system call failed; carries errno.
+// A host system call failed; the message ends with errno's description.
 struct HostError : std::runtime_error {
     HostError(const std::string& what, int err);
-    int error_number;
 };
 
 // Throws HostError(what, errno) — for the common `if (call() < 0) throw_errno("...")`.

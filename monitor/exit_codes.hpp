@@ -5,6 +5,7 @@
 namespace ukmon::exit_code {
 
 inline constexpr int guest_max = UK_HALT_STATUS_MAX;  // 247: highest status a guest may halt with
+inline constexpr int stopped = 250;        // SIGTERM, SIGINT or SIGHUP stopped the run (exit actions ran)
 inline constexpr int timeout = 251;        // the guest ran past --timeout
 inline constexpr int usage = 252;          // bad CLI flag, ELF, manifest or device
 inline constexpr int host_error = 253;     // the host failed us (KVM, mmap, I/O)

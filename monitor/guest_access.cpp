@@ -3,7 +3,6 @@
 
 #include <stdexcept>
 
-#include "monitor/guest_layout.hpp"
 
 namespace ukmon {
 
@@ -37,17 +36,10 @@ bool GuestAccessMap::allows(uint64_t gpa, uint64_t len, bool write) const {
     return false;
 }
 
-GuestAccessMap guest_access_map(const GuestImage& img, uint64_t mem_size) {
-    using namespace layout;
+GuestAccessMap guest_access_map(const GuestRights& rights) {
     GuestAccessMap m;
-    auto r = regions(img.image_end, mem_size);
-    m.add(boot_area, boot_area_end, true, false);
-    // gate page [gate_page, image_base): none
-    for (const Segment& s : img.segments)  // sorted, no shared pages (guest_image.cpp)
-        m.add(s.vaddr & ~(page - 1), page_up(s.vaddr + s.memsz), s.readable || s.writable, s.writable);
-    m.add(r.heap_start, r.heap_end, true, true);
-    // guard page [heap_end, stack_low): none
-    m.add(r.stack_low, r.stack_top, true, true);
+    for (const GuestRegion& r : rights.all())
+        if (r.kind != GuestRegion::Kind::gate) m.add(r.start, r.end, r.read || r.write, r.write);
     return m;
 }
 

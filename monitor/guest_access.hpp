@@ -9,7 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "monitor/guest_image.hpp"
+#include "monitor/guest_rights.hpp"
 
 namespace ukmon {
 
@@ -39,12 +39,9 @@ private:
     size_t count_ = 0;
 };
 
-// The map for `img` in guest memory of `mem_size` bytes (monitor/guest_layout.hpp):
-//   boot area            read-only
-//   gate page            none (under kvm the guest may execute it; a hypercall may not name it)
-//   each PT_LOAD segment its pages: writable if PF_W, readable if PF_R or PF_W (as on x86)
-//   heap, stack          read-write
-//   everything else      none (null page, monitor-private area, holes, the stack guard page)
-GuestAccessMap guest_access_map(const GuestImage& img, uint64_t mem_size);
+// The hypercall view of the guest's rights: every region but the gate (the guest may run
+// it under kvm; a hypercall may not name it), readable if the guest may read or write it
+// (as on x86), writable if it may write it. Everything else is inaccessible.
+GuestAccessMap guest_access_map(const GuestRights& rights);
 
 }  // namespace ukmon

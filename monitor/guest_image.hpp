@@ -1,5 +1,6 @@
-// A guest unikernel parsed from its ELF bytes: what to load where, its entry, its manifest
-// (ABI version and declared devices) and its function symbols for diagnoses.
+// A guest unikernel parsed from its ELF bytes: what to load where, its entry, its notes
+// (which a personality interprets: monitor/personality.hpp) and its function symbols for
+// diagnoses. Nothing here depends on the guest ABI.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -17,10 +18,18 @@ struct Segment {
     bool readable, writable, executable;
 };
 
+// A device the guest's manifest declares (read by its personality).
 struct DeviceDecl {
     uint32_t type;  // enum uk_device_type
     std::string name;
     bool operator==(const DeviceDecl&) const = default;
+};
+
+// One ELF note from a PT_NOTE segment, as found.
+struct ElfNote {
+    std::string owner;  // the name, without its terminating NUL
+    uint32_t type;
+    std::vector<std::byte> desc;
 };
 
 struct GuestSymbol {
@@ -34,8 +43,7 @@ struct GuestImage {
     uint64_t entry = 0;
     std::vector<Segment> segments;        // PT_LOAD, sorted by address, non-overlapping
     uint64_t image_end = 0;               // end of the highest segment, page aligned
-    uint32_t abi_version = 0;
-    std::vector<DeviceDecl> devices;      // the manifest, in note order
+    std::vector<ElfNote> notes;           // in file order
     std::vector<GuestSymbol> functions;   // sorted by address; empty if stripped
 
     // The function containing addr, or nullptr. Allocation-free (used by signal handlers).
@@ -48,7 +56,7 @@ struct GuestImage {
 inline constexpr uint64_t max_image_end = 0x1'0000'0000ull;
 
 // Parses and validates; any malformed or hostile input throws UsageError with one line that
-// names the problem ("guest ELF: ...").
+// names the problem ("guest ELF: ..."). Notes are only collected here.
 GuestImage parse_guest_image(std::span<const std::byte> elf_bytes);
 
 }  // namespace ukmon

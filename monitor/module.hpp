@@ -11,7 +11,7 @@
 #include "monitor/cli.hpp"
 #include "monitor/dispatcher.hpp"
 #include "monitor/guest_image.hpp"
-#include "monitor/syscall_policy.hpp"
+#include "monitor/sandbox/syscall_policy.hpp"
 
 namespace ukmon {
 
@@ -45,10 +45,14 @@ public:
     virtual void register_hypercalls(Dispatcher& d) = 0;
     // System calls its hypercall handlers and exit actions make, restricted to its fds.
     virtual void add_syscall_rules(SyscallPolicy& policy) const = 0;
-    // Exit action, on every ending (halt or crash): e.g. flush disks. Must not allocate.
+    // Its exit action, on every ending (halt, crash, deadline, host error): e.g. flush disks.
+    // Runs first in Run::conclude, inside the filter: must not allocate.
     // Returns false when something may be lost (it says what on stderr); a clean halt then
     // exits 253 instead of the guest's status, so the loss cannot go unnoticed.
-    virtual bool on_exit() { return true; }
+    virtual bool exit_action() { return true; }
+    // Files that must be flushed once the guest is gone, however it ended: a guardian
+    // (monitor/guardian.hpp) fsyncs them from outside the filter. Writable disks, say.
+    virtual void files_to_sync(std::vector<int>& fds) const { (void)fds; }
     // Optional, for --stats: fills up to out.size() entries, one per attached device, and
     // returns how many. Runs in the exit path: must not allocate.
     virtual size_t device_counters(std::span<DeviceCounters> out) const {

@@ -8,7 +8,6 @@
 
 #include <ukmon/abi.h>
 
-#include "monitor/guest_image.hpp"
 #include "monitor/guest_memory.hpp"
 
 namespace ukmon {
@@ -21,7 +20,6 @@ struct HaltRequest {
 
 struct RunContext {
     GuestMemory mem;           // the guest-visible range: hypercalls may name only this
-    const GuestImage* image = nullptr;
     int console_fd = 1;
     std::optional<HaltRequest> halt;
     std::array<uint64_t, UK_HC_MAX> hypercall_counts{};

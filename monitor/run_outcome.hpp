@@ -3,12 +3,12 @@
 #include <cstdint>
 #include <cstdio>
 
-#include "monitor/x86_64_regs.hpp"
+#include "arch/x86_64/registers.hpp"
 
 namespace ukmon {
 
 struct RunOutcome {
-    enum class Kind { halted, crashed, killed, host_error, timeout } kind = Kind::halted;
+    enum class Kind { halted, crashed, killed, host_error, timeout, stopped } kind = Kind::halted;
     uint64_t status = 0;      // halted: the guest's status
     char diagnosis[640] = {}; // one or more lines for stderr, empty for a clean halt
     GuestStop stop{};         // the guest's registers where it stopped (for --dumpcore), if known

@@ -3,7 +3,7 @@
 
 #include <cstring>
 
-#include "monitor/guest_layout.hpp"
+#include "monitor/abi/ukmon/layout.hpp"
 
 namespace ukmon::scrub {
 

@@ -13,9 +13,6 @@
 namespace ukmon::stats {
 namespace {
 
-uint64_t monitor_start = 0;
-uint64_t guest_start = 0;
-
 // Appends to a fixed buffer; remembers whether anything did not fit.
 class Writer {
 public:
@@ -158,10 +155,6 @@ uint64_t now_ns() {
     return uint64_t(ts.tv_sec) * 1000000000ull + uint64_t(ts.tv_nsec);
 }
 
-void mark_monitor_start() { monitor_start = now_ns(); }
-void mark_guest_start() { guest_start = now_ns(); }
-uint64_t monitor_start_ns() { return monitor_start; }
-uint64_t guest_start_ns() { return guest_start; }
 
 const char* kind_name(RunOutcome::Kind k) {
     switch (k) {
@@ -170,6 +163,7 @@ const char* kind_name(RunOutcome::Kind k) {
         case RunOutcome::Kind::killed: return "killed";
         case RunOutcome::Kind::host_error: return "host_error";
         case RunOutcome::Kind::timeout: return "timeout";
+        case RunOutcome::Kind::stopped: return "stopped";
     }
     return "unknown";
 }
@@ -178,6 +172,8 @@ size_t format_json(char* buf, size_t size, const Report& r) {
     Writer w(buf, size);
     w.raw("{\n  \"ukmon_stats\": 1,\n  \"program\": ");
     w.string(r.program);
+    w.raw(",\n  \"figures_from\": ");
+    w.string(r.figures_from ? r.figures_from : "monitor");
     w.raw(",\n  \"backend\": ");
     if (r.backend && *r.backend) w.string(r.backend);
     else w.raw("null");

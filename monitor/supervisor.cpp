@@ -3,6 +3,8 @@
 #include "monitor/fd_io.hpp"
 #include "monitor/supervisor.hpp"
 
+#include "monitor/coredump_file.hpp"
+
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
@@ -19,9 +21,10 @@
 
 #include "monitor/error.hpp"
 #include "monitor/exit_codes.hpp"
-#include "monitor/guest_layout.hpp"
+#include "monitor/abi/ukmon/layout.hpp"
 #include "monitor/scrub.hpp"
 #include "monitor/unique_fd.hpp"
+#include "monitor/watched_fork.hpp"
 
 namespace ukmon::supervisor {
 namespace {
@@ -119,10 +122,10 @@ private:
     }
 
     bool on_regions(const Header& h) {
-        if (!regions_.empty() || h.len % sizeof(core::Region) != 0 || h.len > core::max_regions * sizeof(core::Region))
+        if (!regions_.empty() || h.len % sizeof(coredump::Region) != 0 || h.len > coredump::max_regions * sizeof(coredump::Region))
             return false;
-        std::vector<core::Region> regions(h.len / sizeof(core::Region));
-        if (read_exact(in_, regions.data(), h.len) != 1 || !core::valid_regions(regions)) return false;
+        std::vector<coredump::Region> regions(h.len / sizeof(coredump::Region));
+        if (read_exact(in_, regions.data(), h.len) != 1 || !coredump::valid_regions(regions)) return false;
         regions_ = std::move(regions);
         return true;
     }
@@ -134,7 +137,7 @@ private:
             answer(false, "a core was already written for this run");
             return true;
         }
-        layout_ = core::layout(regions_, stop, int(::getpid()), program_.c_str());
+        layout_ = coredump::layout(regions_, stop, int(::getpid()), program_.c_str());
         if (!create_file()) return true;
         if (::pwrite(core_fd_.get(), layout_.head.data(), layout_.head.size(), 0) != ssize_t(layout_.head.size()))
             fail_io("writing the header");
@@ -143,7 +146,7 @@ private:
 
     bool on_pages(const Header& h) {
         if (h.len == 0 || h.len > max_chunk || ((h.addr | h.len) & (layout::page - 1))) return false;
-        int i = core::region_of(regions_, h.addr, h.len);
+        int i = coredump::region_of(regions_, h.addr, h.len);
         if (i < 0) return false;
         buf_.resize(max_chunk);
         if (read_exact(in_, buf_.data(), h.len) != 1) return false;
@@ -169,23 +172,15 @@ private:
         return true;
     }
 
-    // core.PROGRAM.PID in the directory; .1, .2, ... if that exists (a reused pid).
     bool create_file() {
-        std::string base = "core." + program_ + "." + std::to_string(::getpid());
-        for (int n = 0; n < 100; ++n) {
-            std::string name = n ? base + "." + std::to_string(n) : base;
-            int fd = ::openat(dir_fd_, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-            if (fd >= 0) {
-                core_fd_ = UniqueFd(fd);
-                name_ = name;
-                path_ = dir_ + (dir_.empty() || dir_.back() == '/' ? "" : "/") + name;
-                return true;
-            }
-            if (errno != EEXIST) break;
+        std::string why;
+        core_fd_ = coredump::create_file(dir_fd_, program_, int(::getpid()), name_, why);
+        if (!core_fd_) {
+            answer(false, why.c_str());
+            return false;
         }
-        std::string why = "cannot create " + dir_ + "/" + base + ": " + std::strerror(errno);
-        answer(false, why.c_str());
-        return false;
+        path_ = dir_ + (dir_.empty() || dir_.back() == '/' ? "" : "/") + name_;
+        return true;
     }
 
     void fail_io(const char* what) {
@@ -222,8 +217,8 @@ private:
 
     int in_, out_, dir_fd_;
     std::string dir_, program_;
-    std::vector<core::Region> regions_;
-    core::Layout layout_;
+    std::vector<coredump::Region> regions_;
+    coredump::Layout layout_;
     UniqueFd core_fd_;
     std::string name_, path_;
     std::vector<std::byte> buf_;
@@ -279,11 +274,7 @@ Channel start(int dir_fd, const std::string& dir, const std::string& program) {
         ::close(req[1]);
         throw HostError("pipe for the --dumpcore supervisor", e);
     }
-    std::fflush(stdout);
-    std::fflush(stderr);
-    pid_t parent = ::getpid();
-    pid_t pid = ::fork();
-    if (pid < 0) throw_errno("fork of the --dumpcore supervisor");
+    pid_t pid = watched_fork("the --dumpcore supervisor");
     if (pid > 0) {
         ::close(req[1]);
         ::close(ans[0]);
@@ -291,19 +282,17 @@ Channel start(int dir_fd, const std::string& dir, const std::string& program) {
     }
     ::close(req[0]);
     ::close(ans[1]);
-    if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) throw_errno("prctl(PR_SET_PDEATHSIG)");
-    if (::getppid() != parent) _exit(exit_code::host_error);  // the supervisor is already gone
     return Channel{req[1], ans[0]};
 }
 
-void send_regions(const Channel& ch, std::span<const core::Region> regions) {
+void send_regions(const Channel& ch, std::span<const coredump::Region> regions) {
     Header h{wire_magic, msg_regions, 0, regions.size_bytes()};
     if (!write_all(ch.to_parent, &h, sizeof h) || !write_all(ch.to_parent, regions.data(), regions.size_bytes()))
         throw_errno("sending the guest's regions to the --dumpcore supervisor");
 }
 
 bool dump(const Channel& ch, const GuestStop& stop, const GuestMemory& mem,
-          std::span<const core::Region> regions, char* text, size_t text_size) {
+          std::span<const coredump::Region> regions, char* text, size_t text_size) {
     auto gone = [&] {
         std::snprintf(text, text_size, "the supervisor process is gone: %s", std::strerror(errno));
         return false;
@@ -315,7 +304,7 @@ bool dump(const Channel& ch, const GuestStop& stop, const GuestMemory& mem,
     };
     Header h{wire_magic, msg_stop, 0, sizeof stop};
     if (!write_all(ch.to_parent, &h, sizeof h) || !write_all(ch.to_parent, &stop, sizeof stop)) return gone();
-    for (const core::Region& g : regions) {
+    for (const coredump::Region& g : regions) {
         uint64_t run_at = 0, run_len = 0;
         for (uint64_t a = g.start; a < g.end; a += layout::page) {
             auto page = mem.try_span(a, layout::page);

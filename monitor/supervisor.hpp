@@ -14,9 +14,9 @@
 #include <span>
 #include <string>
 
-#include "monitor/core_file.hpp"
+#include "monitor/coredump.hpp"
 #include "monitor/guest_memory.hpp"
-#include "monitor/x86_64_regs.hpp"
+#include "arch/x86_64/registers.hpp"
 
 namespace ukmon::supervisor {
 
@@ -33,13 +33,13 @@ struct Channel {
 Channel start(int dir_fd, const std::string& dir, const std::string& program);
 
 // Child, before the filter: the only guest regions a later dump may contain.
-void send_regions(const Channel& ch, std::span<const core::Region> regions);
+void send_regions(const Channel& ch, std::span<const coredump::Region> regions);
 
 // Child, in the exit path (inside the filter, allocation-free; write and read on the
 // channel only): sends the registers and every non-zero page of `regions` (read through
 // `mem`, an unrestricted view), then waits for the supervisor. Returns true when the core
 // was written; `text` then holds its path, otherwise why not.
 bool dump(const Channel& ch, const GuestStop& stop, const GuestMemory& mem,
-          std::span<const core::Region> regions, char* text, size_t text_size);
+          std::span<const coredump::Region> regions, char* text, size_t text_size);
 
 }  // namespace ukmon::supervisor

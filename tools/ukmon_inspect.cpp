@@ -14,6 +14,7 @@
 #include "monitor/error.hpp"
 #include "monitor/exit_codes.hpp"
 #include "monitor/guest_image.hpp"
+#include "monitor/personality.hpp"
 
 namespace {
 
@@ -44,18 +45,19 @@ int main(int argc, char** argv) {
     try {
         auto bytes = read_file(argv[1]);
         auto img = ukmon::parse_guest_image(bytes);
+        auto personality = ukmon::recognise_personality(img);
+        auto devices = personality->manifest();
         if (modules_only) {
             std::set<std::string> mods;
-            for (auto& d : img.devices) mods.insert(module_for(d.type));
+            for (auto& d : devices) mods.insert(module_for(d.type));
             for (auto& m : mods) std::printf("%s\n", m.c_str());
             return 0;
         }
-        std::printf("guest: %s\nabi_version: %u\nentry: 0x%llx\nimage_end: 0x%llx\ndevices: %zu\n", argv[1],
-                    img.abi_version, (unsigned long long)img.entry, (unsigned long long)img.image_end,
-                    img.devices.size());
-        for (size_t i = 0; i < img.devices.size(); ++i)
-            std::printf("  handle %zu: %s %s\n", i, ukmon::device_type_name(img.devices[i].type),
-                        img.devices[i].name.c_str());
+        std::printf("guest: %s\npersonality: %s\nentry: 0x%llx\nimage_end: 0x%llx\ndevices: %zu\n", argv[1],
+                    personality->name(), (unsigned long long)img.entry, (unsigned long long)img.image_end,
+                    devices.size());
+        for (size_t i = 0; i < devices.size(); ++i)
+            std::printf("  handle %zu: %s %s\n", i, ukmon::device_type_name(devices[i].type), devices[i].name.c_str());
         return 0;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "ukmon-inspect: %s: %s\n", argv[1], e.what());

@@ -13,23 +13,19 @@
 #include <vector>
 
 #include "backends/backend.hpp"
-#include "backends/seccomp/filter.hpp"
-#include "backends/kvm/gdb_session.hpp"
+#include "backends/kvm/guest_ram.hpp"
+#include "backends/kvm/gdb/gdb_session.hpp"
 #include "backends/kvm/kvm_exit.hpp"
-#include "backends/kvm/kvm_cpu_state.hpp"
-#include "backends/kvm/kvm_uapi.hpp"
-#include "backends/kvm/kvm_guest_stop.hpp"
-#include "backends/kvm/x86_64_layout.hpp"
-#include "monitor/boot_setup.hpp"
+#include "arch/x86_64/kvm_cpu_state.hpp"
+#include "arch/x86_64/kvm_uapi.hpp"
+#include "arch/x86_64/kvm_guest_stop.hpp"
+#include "arch/x86_64/long_mode.hpp"
+#include "arch/x86_64/faults.hpp"
 #include "monitor/error.hpp"
-#include "monitor/guest_access.hpp"
-#include "monitor/guest_layout.hpp"
-#include "monitor/policy_print.hpp"
-#include "monitor/timeout.hpp"
+#include "monitor/run.hpp"
+#include "monitor/sandbox/filter.hpp"
+#include "monitor/sandbox/policy_print.hpp"
 #include "monitor/unique_fd.hpp"
-#include "monitor/x86_64_faults.hpp"
-#include "monitor/exit_plan.hpp"
-#include "monitor/stats.hpp"
 
 namespace ukmon {
 namespace {
@@ -49,79 +45,64 @@ int xioctl(int fd, unsigned long req, const char* what, auto arg) {
     return r;
 }
 
-// Guest memory backed by anonymous memory aligned to 2 MiB so THP can back it: on
-// shadow-paging hosts (PVM) each first touch of a 4 KiB page is an expensive exit.
-Mapping map_guest_memory(uint64_t size) {
-    const uint64_t align = 2ull << 20;
-    void* raw = ::mmap(nullptr, size + align, PROT_READ | PROT_WRITE,
-                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (raw == MAP_FAILED) throw_errno("mmap of guest memory");
-    uintptr_t start = (reinterpret_cast<uintptr_t>(raw) + align - 1) & ~(align - 1);
-    size_t head = start - reinterpret_cast<uintptr_t>(raw);
-    if (head) ::munmap(raw, head);
-    if (align - head) ::munmap(reinterpret_cast<void*>(start + size), align - head);
-    ::madvise(reinterpret_cast<void*>(start), size, MADV_HUGEPAGE);  // advice only
-    return Mapping(reinterpret_cast<void*>(start), size);
-}
-
-// --timeout's diagnosis: the guest's rip (the signal interrupted KVM_RUN or a hypercall).
-bool vcpu_rip(const void*, void* vcpu_fd, uint64_t& rip) {
-    kvm_regs r{};
-    if (::ioctl(static_cast<const UniqueFd*>(vcpu_fd)->get(), KVM_GET_REGS, &r) != 0) return false;
-    rip = r.rip;
-    return true;
-}
-
 class KvmBackend final : public Backend {
 public:
-    explicit KvmBackend(const Options& o) : gdb_port_(o.gdb_port) {}
+    explicit KvmBackend(const Options& o) : gdb_port_(o.gdb_port), cpl0_(o.kvm_cpl0), verbose_(o.verbose) {}
     const char* name() const override { return "kvm"; }
+    uint32_t abi_kind() const override { return UK_BACKEND_KVM; }
+    bool gate_in_guest_memory() const override { return true; }
+    bool filter_is_the_boundary() const override { return false; }
+    bool monitor_writes_all_ram() const override { return true; }
 
-    // The vCPU fd is always the first free fd after stdio, /dev/kvm and the VM: but rather
-    // than assume, the rules name it once it exists (see lock_down()).
-    void add_syscall_rules(SyscallPolicy&) const override {}
-
-    void print_filter(std::FILE* out, const SyscallPolicy& policy) const override {
-        SyscallPolicy p = policy;
-        add_vcpu_rules(p, -1);
-        if (gdb_port_) kvm::GdbSession::add_syscall_rules(p, -1, -1);
-        Backend::print_filter(out, p);
+    // All of guest-physical memory from 0: the monitor-private low pages hold the page
+    // tables, GDT, IDT, TSS and stubs this backend builds.
+    GuestMemory map_memory(uint64_t mem_size, const GuestRights& rights, bool) override {
+        open_vm(mem_size);
+        full_.emplace(mem_.data(), 0, mem_.size());
+        for (const GuestRegion& r : rights.all())
+            if (r.kind == GuestRegion::Kind::gate) gate_ = r.start;
+        if (!gate_) throw std::logic_error("kvm: the personality's layout has no gate page");
+        return *full_;
+    }
+    uint64_t gate_address() const override { return gate_; }
+    uint64_t tsc_hz() const override {
+        int khz = ::ioctl(vcpu_.get(), KVM_GET_TSC_KHZ, 0);
+        return khz > 0 ? uint64_t(khz) * 1000 : 0;
     }
 
-    RunOutcome run(const Boot& boot) override {
-        open_vm(boot.options.mem_bytes);
-        GuestMemory full(mem_.data(), 0, mem_.size());
-        check_fits(boot.image, mem_.size());
-        load_segments(full, boot.image);
-        auto cpu = x86::build_long_mode(full, boot.image, mem_.size(), boot.options.kvm_cpl0);
-        BootParams p;
-        p.mem_size = mem_.size();
-        p.gate = layout::gate_page;
-        p.tsc_hz = tsc_hz();
-        p.backend = UK_BACKEND_KVM;
-        p.program_name = boot.program_name;
-        p.args = boot.options.guest_args;
-        uint64_t boot_info = write_boot_info(full, boot.image, p);
+    void prepare(Run&, const GuestRights& rights, const EntryState& entry) override {
+        auto cpu = x86::build_long_mode(*full_, rights, mem_.size(), cpl0_);
         set_cpuid();
-        set_registers(cpu, boot.image.entry, boot_info);
-        access_ = guest_access_map(boot.image, mem_.size());  // hypercalls get the guest's own rights
-        // static: the exit actions (conclude(), after run() returned) still read its counters.
-        static RunContext ctx{full.sub_range(layout::guest_visible_low, mem_.size()).restricted_to(&access_), &boot.image, 1, {}, {}};
-        static kvm::StopSource stop_source{vcpu_.get(), run_, run_map_.size(), full};  // --dumpcore at a --timeout
-        exit_plan::guest_ready("kvm", full, true, ctx, boot.image, mem_.size(), kvm::read_stop_now, &stop_source);
-        if (boot.options.verbose)
+        set_registers(cpu, entry);
+        if (verbose_)
             std::fprintf(stderr, "ukmon: kvm: guest at CPL%u, %llu MiB, tsc %llu Hz\n", cpu.cpl,
-                         (unsigned long long)(mem_.size() >> 20), (unsigned long long)p.tsc_hz);
+                         (unsigned long long)(mem_.size() >> 20), (unsigned long long)tsc_hz());
         if (gdb_port_)  // break at entry: wait for gdb before anything runs or is locked down
-            gdb_ = kvm::GdbSession::wait_for_debugger(*gdb_port_, vcpu_.get(), run_, full,
-                                                      full.sub_range(layout::guest_visible_low, mem_.size()));
-        timeout::arm(boot.options.timeout_seconds, boot.modules, boot.image, vcpu_rip, &vcpu_);
-        lock_down(boot);
-        stats::mark_guest_start();
-        RunOutcome outcome = run_loop(boot, ctx, full);
-        kvm::read_guest_stop(vcpu_.get(), *run_, run_map_.size(), full, outcome);  // for --dumpcore
+            gdb_ = kvm::GdbSession::wait_for_debugger(*gdb_port_, vcpu_.get(), run_, *full_,
+                                                      full_->sub_range(rights.all().front().start, mem_.size()));
+        sandbox::install_monitor_sigsys_handler();  // a refused call after lockdown is a monitor bug
+    }
+
+    // The vCPU fd is the first free fd after stdio, /dev/kvm and the VM, but rather than
+    // assume, the rules name it once it exists (-1 before, for --print-filter).
+    void add_syscall_rules(SyscallPolicy& p) const override {
+        add_vcpu_rules(p, vcpu_ ? vcpu_.get() : -1);
+        if (gdb_) gdb_->add_syscall_rules(p);
+        else if (gdb_port_) kvm::GdbSession::add_syscall_rules(p, -1, -1);
+    }
+
+    RunOutcome enter(Run& run) override {
+        run.mark_guest_start();
+        RunOutcome outcome = run_loop(run);
+        kvm::read_guest_stop(vcpu_.get(), *run_, run_map_.size(), *full_, outcome);  // for --dumpcore
         if (gdb_) gdb_->on_end(outcome);
         return outcome;
+    }
+
+    bool read_stop(int signal, const void*, GuestStop& out) const override {
+        if (!vcpu_ || !run_) return false;
+        kvm::StopSource source{vcpu_.get(), run_, run_map_.size(), *full_};
+        return kvm::read_stop_now(&source, signal, out);
     }
 
     static void add_vcpu_rules(SyscallPolicy& p, int vcpu_fd) {
@@ -132,26 +113,6 @@ public:
         p.allow(__NR_ioctl, {on_vcpu, {1, KVM_GET_SREGS, ~0ull, "KVM_GET_SREGS"}}, "kvm", "CR2 for a page-fault diagnosis");
     }
 
-    // Privileges dropped last: after setup the monitor keeps only what the run loop, the
-    // hypercalls and the exit actions need.
-    void lock_down(const Boot& boot) {
-#ifdef UKMON_SANITIZE
-        // ASan/UBSan runtimes make system calls of their own (sigaltstack, mmap, pipe2) at
-        // any time; a filter would kill them. Sanitizer builds test the rest, unfiltered.
-        if (boot.options.verbose) std::fprintf(stderr, "ukmon: kvm: sanitizer build: no self-lockdown filter\n");
-        return;
-#endif
-        SyscallPolicy p = boot.policy;
-        add_vcpu_rules(p, vcpu_.get());
-        if (gdb_) gdb_->add_syscall_rules(p);
-        auto program = seccomp::compile_filter(p);
-        seccomp::install_monitor_sigsys_handler();
-        seccomp::reserve_heap();
-        std::fflush(stdout);
-        std::fflush(stderr);
-        seccomp::install_filter(program);
-    }
-
 private:
     void open_vm(uint64_t mem_size) {
         kvm_ = UniqueFd(::open("/dev/kvm", O_RDWR | O_CLOEXEC));
@@ -159,7 +120,7 @@ private:
         if (xioctl(kvm_.get(), KVM_GET_API_VERSION, "KVM_GET_API_VERSION", 0) != KVM_API_VERSION)
             throw HostError("KVM API version mismatch", EINVAL);
         vm_ = UniqueFd(xioctl(kvm_.get(), KVM_CREATE_VM, "KVM_CREATE_VM", 0));
-        mem_ = map_guest_memory(mem_size);
+        mem_ = kvm::map_guest_ram(mem_size);
         kvm_userspace_memory_region region{};
         region.slot = 0;
         region.guest_phys_addr = 0;
@@ -174,11 +135,6 @@ private:
         run_ = static_cast<kvm_run*>(r);
     }
 
-    uint64_t tsc_hz() {
-        int khz = ::ioctl(vcpu_.get(), KVM_GET_TSC_KHZ, 0);
-        return khz > 0 ? uint64_t(khz) * 1000 : 0;
-    }
-
     // The host's CPUID, minus what a guest may not use (nested virtualization).
     void set_cpuid() {
         auto cpuid = std::make_unique<CpuidBuffer>();
@@ -188,7 +144,7 @@ private:
         xioctl(vcpu_.get(), set_cpuid2, "KVM_SET_CPUID2", cpuid.get());
     }
 
-    void set_registers(const x86::CpuSetup& c, uint64_t entry, uint64_t boot_info) {
+    void set_registers(const x86::CpuSetup& c, const EntryState& entry) {
         kvm_sregs s{};
         xioctl(vcpu_.get(), KVM_GET_SREGS, "KVM_GET_SREGS", &s);
         kvm::apply_cpu_setup(s, c);
@@ -197,14 +153,14 @@ private:
         if (xioctl(vcpu_.get(), set_msrs, "KVM_SET_MSRS", &msrs) != 3)
             throw HostError("KVM_SET_MSRS: not all MSRs were set", EINVAL);
         kvm_regs r{};
-        r.rip = entry;
-        r.rsp = mem_.size();
-        r.rdi = boot_info;
+        r.rip = entry.rip;
+        r.rsp = entry.rsp;
+        r.rdi = entry.arg;
         r.rflags = c.rflags;
         xioctl(vcpu_.get(), KVM_SET_REGS, "KVM_SET_REGS", &r);
     }
 
-    RunOutcome run_loop(const Boot& boot, RunContext& ctx, const GuestMemory& full) {
+    RunOutcome run_loop(Run& run) {
         using Gdb = kvm::GdbSession;
         if (gdb_ && gdb_->start() == Gdb::Verdict::kill) return Gdb::killed_outcome();
         for (;;) {
@@ -223,40 +179,43 @@ private:
             ExitEvent e = kvm::decode_exit(*run_, io_data);
             using K = ExitEvent::Kind;
             if (e.kind == K::hypercall) {
-                try {
-                    boot.dispatcher.dispatch(ctx, e.nr, e.arg);
-                } catch (const GuestFault& f) {
-                    return diagnose(boot, RunOutcome::Kind::crashed, "guest crashed: %s", f.what());
+                if (auto end = run.serve_hypercall(e.nr, e.arg)) {
+                    if (end->kind == RunOutcome::Kind::crashed) return with_registers(run.image(), *end);
+                    return *end;
                 }
-                if (ctx.halt) return RunOutcome::halted(ctx.halt->status);
                 if (gdb_ && gdb_->stepping() && gdb_->after_hypercall() == Gdb::Verdict::kill)
                     return Gdb::killed_outcome();
                 continue;
             }
             if (e.kind == K::interrupted) continue;
             if (e.kind == K::fault && !from_fault_stub())  // a guest's own `out` to the stubs' port
-                return diagnose(boot, RunOutcome::Kind::crashed,
+                return diagnose(run.image(), RunOutcome::Kind::crashed,
                                 "guest crashed: I/O to the fault-report port 0x%x from guest code", e.port);
             if (gdb_ && e.kind == K::fault) {  // a breakpoint or step resumes; a fault is shown first
                 auto v = gdb_->on_fault(e.arg);
                 if (v == Gdb::Verdict::resume) continue;
                 if (v == Gdb::Verdict::kill) return Gdb::killed_outcome();
             }
-            return diagnose_exit(boot, e, full);
+            return diagnose_exit(run.image(), e);
         }
     }
 
     template <class... A>
-    RunOutcome diagnose(const Boot& boot, RunOutcome::Kind k, const char* fmt, A... args) {
+    RunOutcome diagnose(const GuestImage& image, RunOutcome::Kind k, const char* fmt, A... args) {
+        RunOutcome o = RunOutcome::make(k, fmt, args...);
+        return with_registers(image, o);
+    }
+
+    // The diagnosis followed by where the vCPU is: rip (with the guest function), rsp, rdi, rsi.
+    RunOutcome with_registers(const GuestImage& image, RunOutcome o) {
         kvm_regs r{};
         ::ioctl(vcpu_.get(), KVM_GET_REGS, &r);
-        char head[400];
-        std::snprintf(head, sizeof head, fmt, args...);
-        std::string sym = boot.image.symbolize(r.rip);
-        return RunOutcome::make(k, "%s\n  rip=0x%llx%s%s%s rsp=0x%llx rdi=0x%llx rsi=0x%llx", head,
-                                (unsigned long long)r.rip, sym.empty() ? "" : " (", sym.c_str(),
-                                sym.empty() ? "" : ")", (unsigned long long)r.rsp,
-                                (unsigned long long)r.rdi, (unsigned long long)r.rsi);
+        std::string sym = image.symbolize(r.rip);
+        size_t n = std::strlen(o.diagnosis);
+        std::snprintf(o.diagnosis + n, sizeof o.diagnosis - n, "\n  rip=0x%llx%s%s%s rsp=0x%llx rdi=0x%llx rsi=0x%llx",
+                      (unsigned long long)r.rip, sym.empty() ? "" : " (", sym.c_str(), sym.empty() ? "" : ")",
+                      (unsigned long long)r.rsp, (unsigned long long)r.rdi, (unsigned long long)r.rsi);
+        return o;
     }
 
     // Whether a fault report comes from the monitor's stubs (supervisor code a CPL3 guest
@@ -264,11 +223,11 @@ private:
     bool from_fault_stub() {
         kvm_regs r{};
         if (::ioctl(vcpu_.get(), KVM_GET_REGS, &r) != 0) return false;
-        return r.rip >= x86::stubs_gpa && r.rip < x86::stubs_gpa + layout::page;
+        return r.rip >= x86::stubs_gpa && r.rip < x86::stubs_gpa + x86::page_size;
     }
 
-    RunOutcome diagnose_fault(const Boot& boot, const GuestMemory& full, uint64_t frame_gpa) {
-        auto frame = full.try_span(frame_gpa, sizeof(x86::FaultFrame));
+    RunOutcome diagnose_fault(const GuestImage& image, uint64_t frame_gpa) {
+        auto frame = full_->try_span(frame_gpa, sizeof(x86::FaultFrame));
         if (!frame)  // only a CPL0 guest (--kvm-cpl0) can get here with a bad frame
             return RunOutcome::make(RunOutcome::Kind::crashed, "guest crashed: a fault report names a frame at 0x%llx, outside guest memory",
                                     (unsigned long long)frame_gpa);
@@ -276,18 +235,18 @@ private:
         std::memcpy(&f, frame->data(), sizeof f);
         kvm_sregs s{};
         ::ioctl(vcpu_.get(), KVM_GET_SREGS, &s);
-        return x86::describe_fault({f.vector, f.error_code, s.cr2, f.rip, f.rsp}, boot.image);
+        return x86::describe_fault({f.vector, f.error_code, s.cr2, f.rip, f.rsp}, image);
     }
 
-    RunOutcome diagnose_internal_error(const Boot& boot, const GuestMemory& full) {
+    RunOutcome diagnose_internal_error(const GuestImage& image) {
         kvm_regs r{};
         ::ioctl(vcpu_.get(), KVM_GET_REGS, &r);
         char bytes[64] = "unreadable";
-        if (auto code = full.try_span(r.rip, 15)) {
+        if (auto code = full_->try_span(r.rip, 15)) {
             int n = 0;
             for (std::byte b : *code) n += std::snprintf(bytes + n, sizeof bytes - size_t(n), "%02x ", unsigned(b));
         }
-        std::string sym = boot.image.symbolize(r.rip);
+        std::string sym = image.symbolize(r.rip);
         return RunOutcome::make(RunOutcome::Kind::host_error,
                                 "kvm: KVM_EXIT_INTERNAL_ERROR suberror %u at rip=0x%llx%s%s%s\n"
                                 "  instruction bytes: %s\n"
@@ -296,11 +255,11 @@ private:
                                 sym.c_str(), sym.empty() ? "" : ")", bytes);
     }
 
-    RunOutcome diagnose_exit(const Boot& boot, const ExitEvent& e, const GuestMemory& full) {
+    RunOutcome diagnose_exit(const GuestImage& image, const ExitEvent& e) {
         using K = ExitEvent::Kind;
         using RK = RunOutcome::Kind;
         switch (e.kind) {
-            case K::fault: return diagnose_fault(boot, full, e.arg);
+            case K::fault: return diagnose_fault(image, e.arg);
             case K::bad_gate_call: {
                 kvm_regs r{};
                 ::ioctl(vcpu_.get(), KVM_GET_REGS, &r);
@@ -315,24 +274,24 @@ private:
                 kvm_regs r{};
                 ::ioctl(vcpu_.get(), KVM_GET_REGS, &r);
                 char sym[160];
-                x86::format_symbol(sym, sizeof sym, r.rcx - 2, boot.image);  // rcx: after the 2-byte SYSCALL
+                x86::format_symbol(sym, sizeof sym, r.rcx - 2, image);  // rcx: after the 2-byte SYSCALL
                 return RunOutcome::make(RK::crashed,
                                         "guest crashed: system call instruction, number %llu (%s); a unikernel has no kernel, use hypercalls\n  rip=0x%llx%s",
                                         (unsigned long long)e.arg, syscall_name(int(e.arg)),
                                         (unsigned long long)(r.rcx - 2), sym);
             }
             case K::unknown_port:
-                return diagnose(boot, RK::crashed, "guest crashed: I/O to unknown port 0x%x", e.port);
+                return diagnose(image, RK::crashed, "guest crashed: I/O to unknown port 0x%x", e.port);
             case K::halt_insn:
-                return diagnose(boot, RK::crashed, "guest crashed: executed HLT (use the halt hypercall)");
+                return diagnose(image, RK::crashed, "guest crashed: executed HLT (use the halt hypercall)");
             case K::shutdown:
-                return diagnose(boot, RK::crashed, "guest crashed: triple fault (KVM_EXIT_SHUTDOWN)");
+                return diagnose(image, RK::crashed, "guest crashed: triple fault (KVM_EXIT_SHUTDOWN)");
             case K::fail_entry:
                 return RunOutcome::make(RK::host_error, "kvm: VM entry failed, hardware reason 0x%llx",
                                         (unsigned long long)e.code);
-            case K::internal_error: return diagnose_internal_error(boot, full);
+            case K::internal_error: return diagnose_internal_error(image);
             case K::mmio:
-                return diagnose(boot, RK::crashed, "guest crashed: access to 0x%llx outside guest memory",
+                return diagnose(image, RK::crashed, "guest crashed: access to 0x%llx outside guest memory",
                                 (unsigned long long)e.arg);
             default:
                 return RunOutcome::make(RK::host_error, "kvm: unexpected exit %s (%llu)",
@@ -341,10 +300,12 @@ private:
     }
 
     std::optional<uint16_t> gdb_port_;
+    bool cpl0_, verbose_;
     std::unique_ptr<kvm::GdbSession> gdb_;  // --gdb, once gdb has connected
     UniqueFd kvm_, vm_, vcpu_;
-    GuestAccessMap access_;
     Mapping mem_, run_map_;
+    std::optional<GuestMemory> full_;  // all of guest memory, from 0
+    uint64_t gate_ = 0;                // the gate page's address (the personality's layout)
     kvm_run* run_ = nullptr;
 };
 

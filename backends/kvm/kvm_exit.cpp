@@ -5,7 +5,7 @@
 
 #include <ukmon/abi.h>
 
-#include "backends/kvm/x86_64_layout.hpp"
+#include "arch/x86_64/long_mode.hpp"
 
 namespace ukmon::kvm {
 

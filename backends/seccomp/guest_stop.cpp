@@ -5,7 +5,6 @@
 #include <cstring>
 
 #include "backends/seccomp/process_state.hpp"
-#include "monitor/exit_actions.hpp"
 
 extern "C" uint64_t ukmon_seccomp_stack_top;
 
@@ -49,6 +48,7 @@ GuestStop stop_at_gate(const RunContext& ctx, int signal) {
     GuestStop s;
     s.known = true;
     s.signal = signal;
+    s.in_hypercall = true;
     x86::Registers& r = s.regs;
     uint64_t rsp = top[-1];
     r.rbx = top[-2];
@@ -67,25 +67,20 @@ GuestStop stop_at_gate(const RunContext& ctx, int signal) {
     return s;
 }
 
-namespace {
-const ucontext_t* timer_context = nullptr;
-}  // namespace
-
-void note_timer_context(const void* ucontext) { timer_context = static_cast<const ucontext_t*>(ucontext); }
-
-bool read_stop_now(void*, int signal, GuestStop& out) {
+bool read_stop_now(int signal, const void* ucontext, GuestStop& out) {
+    if (!state.run) return false;
     if (state.in_monitor) {
-        out = stop_at_gate(*state.ctx, signal);
+        out = stop_at_gate(state.run->context(), signal);
         return true;
     }
-    if (!timer_context) return false;
-    out = stop_from_signal(signal, *timer_context);
+    if (!ucontext) return false;
+    out = stop_from_signal(signal, *static_cast<const ucontext_t*>(ucontext));
     return true;
 }
 
 void conclude_at_gate(RunOutcome outcome, int signal) {
-    outcome.stop = stop_at_gate(*state.ctx, signal);
-    conclude(outcome, state.boot->modules);
+    outcome.stop = stop_at_gate(state.run->context(), signal);
+    state.run->conclude(outcome);
 }
 
 }  // namespace ukmon::seccomp

@@ -19,14 +19,11 @@ GuestStop stop_from_signal(int sig, const ucontext_t& uc);
 // a halt, SIGABRT for an ABI violation. Reads the return address through `ctx.mem`.
 GuestStop stop_at_gate(const RunContext& ctx, int signal);
 
-// conclude() with the guest's registers at the gate filled in.
+// Run::conclude with the guest's registers at the gate filled in.
 [[noreturn]] void conclude_at_gate(RunOutcome outcome, int signal);
 
-// --timeout: the interrupted context the timer's signal handler saw (a ucontext_t).
-void note_timer_context(const void* ucontext);
-
-// exit_plan's StopReader: in a hypercall, the guest at the gate; else the guest in the
-// noted timer context; false when neither is known.
-bool read_stop_now(void* unused, int signal, GuestStop& out);
+// Backend::read_stop: in a hypercall, the guest at the gate; else the guest in the signal
+// context `ucontext` (a ucontext_t, e.g. the deadline's); false when neither is known.
+bool read_stop_now(int signal, const void* ucontext, GuestStop& out);
 
 }  // namespace ukmon::seccomp

@@ -1,18 +1,14 @@
 // The seccomp backend's process-wide state: what the gate's dispatcher and the signal
-// handlers need once the guest runs in this process. Set once, just before the jump.
+// handlers need once the guest runs in this process. Set once, in prepare().
 #pragma once
 #include <cstdint>
 
-#include "backends/backend.hpp"
-#include "monitor/run_context.hpp"
+#include "monitor/run.hpp"
 
 namespace ukmon::seccomp {
 
 struct ProcessState {
-    const Boot* boot = nullptr;
-    RunContext* ctx = nullptr;
-    uint64_t guest_low = 0, guest_end = 0;  // guest memory in this process
-    bool contains(uint64_t addr) const { return addr >= guest_low && addr < guest_end; }
+    Run* run = nullptr;
     // True while the monitor runs (set-up, then each hypercall): a fault or a refused call
     // then is the monitor's; otherwise it is the guest's, wherever its rip is (a guest may
     // jump to 0, into the unmapped monitor-private range, or into the monitor's own code).
@@ -21,8 +17,8 @@ struct ProcessState {
 
 extern ProcessState state;
 
-// SIGSYS (a refused system call) and fault signals: name them, run exit actions, end.
-// Uses a preallocated alternate stack so a guest stack overflow is reported too.
+// SIGSYS (a refused system call) and fault signals: name them, end the run through
+// Run::conclude. Uses a preallocated alternate stack so a guest stack overflow is reported.
 void install_signal_handlers();
 
 }  // namespace ukmon::seccomp

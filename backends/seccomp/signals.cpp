@@ -11,9 +11,9 @@
 #include "backends/seccomp/guest_stop.hpp"
 #include "backends/seccomp/process_state.hpp"
 #include "monitor/error.hpp"
-#include "monitor/exit_actions.hpp"
-#include "monitor/policy_print.hpp"
-#include "monitor/x86_64_faults.hpp"
+#include "monitor/sandbox/policy_print.hpp"
+#include "monitor/run.hpp"
+#include "arch/x86_64/faults.hpp"
 
 #ifndef SYS_SECCOMP
 #define SYS_SECCOMP 1
@@ -27,7 +27,7 @@ constexpr size_t alt_stack_size = 64 * 1024;
 RunOutcome refused_syscall(const siginfo_t* info, const greg_t* regs) {
     uint64_t rip = uint64_t(regs[REG_RIP]);
     char sym[160];
-    x86::format_symbol(sym, sizeof sym, rip, state.boot->image);
+    x86::format_symbol(sym, sizeof sym, rip, state.run->image());
     bool native = info->si_arch == AUDIT_ARCH_X86_64 && info->si_syscall >= 0 && info->si_syscall < 0x40000000;
     const char* name = native ? syscall_name(info->si_syscall) : "non-x86_64 ABI call";
     if (state.in_monitor)
@@ -51,7 +51,7 @@ RunOutcome fault(int sig, const siginfo_t* info, const greg_t* regs) {
     f.fault_addr = reinterpret_cast<uintptr_t>(info->si_addr);
     f.rip = rip;
     f.rsp = uint64_t(regs[REG_RSP]);
-    return x86::describe_fault(f, state.boot->image);
+    return x86::describe_fault(f, state.run->image());
 }
 
 void on_signal(int sig, siginfo_t* info, void* uctx) {
@@ -59,7 +59,7 @@ void on_signal(int sig, siginfo_t* info, void* uctx) {
     RunOutcome o = (sig == SIGSYS && info->si_code == SYS_SECCOMP) ? refused_syscall(info, regs)
                                                                    : fault(sig, info, regs);
     o.stop = stop_from_signal(sig, *static_cast<ucontext_t*>(uctx));  // for --dumpcore
-    conclude(o, state.boot->modules);
+    state.run->conclude(o);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
  * need, mapped onto the guest ABI. A unikernel has no files, processes or signals: those
  * calls fail with a proper errno (ENOSYS, EBADF), never a crash. See docs/runtime.md. */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -40,6 +41,8 @@ int write(int fd, const void *buf, size_t len)
 {
     if (!is_console(fd))
         return fail(EBADF);
+    if (len > INT_MAX) /* the count must fit the return type: a short write, as POSIX allows */
+        len = INT_MAX;
     if (uk_puts(buf, len) != UK_OK)
         return fail(EIO);
     return (int)len;
@@ -96,7 +99,7 @@ void *sbrk(ptrdiff_t incr)
         brk_now = (uintptr_t)bi->heap_start;
     uintptr_t old = brk_now;
     /* Compare against the room on each side: old + incr itself could wrap. */
-    if (incr > 0 ? (uintptr_t)incr > bi->heap_end - old : (uintptr_t)-incr > old - bi->heap_start) {
+    if (incr > 0 ? (uintptr_t)incr > bi->heap_end - old : 0 - (uintptr_t)incr > old - bi->heap_start) {
         set_errno(ENOMEM);
         return (void *)-1;
     }

@@ -42,7 +42,7 @@ void BlkModule::add_syscall_rules(SyscallPolicy& policy) const {
 }
 
 // Runs inside the filter on every ending: fsync only, and a stack-formatted warning.
-bool BlkModule::on_exit() {
+bool BlkModule::exit_action() {
     bool ok = true;
     for (const Device& d : devices_) {
         if (!d.attached || d.read_only || sync_fd(d.fd.get())) continue;
@@ -53,6 +53,11 @@ bool BlkModule::on_exit() {
         ok = false;
     }
     return ok;
+}
+
+void BlkModule::files_to_sync(std::vector<int>& fds) const {
+    for (const Device& d : devices_)
+        if (d.attached && !d.read_only) fds.push_back(d.fd.get());
 }
 
 size_t BlkModule::device_counters(std::span<DeviceCounters> out) const {

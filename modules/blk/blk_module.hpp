@@ -40,7 +40,8 @@ public:
     void attach(std::span<const DeclaredDevice> declared, std::span<const DeviceOption> options) override;
     void register_hypercalls(Dispatcher& d) override;
     void add_syscall_rules(SyscallPolicy& policy) const override;
-    bool on_exit() override;
+    bool exit_action() override;
+    void files_to_sync(std::vector<int>& fds) const override;
     size_t device_counters(std::span<DeviceCounters> out) const override;
 
     // The attached device with this guest handle, or nullptr (unknown, or not a blk device).

@@ -96,13 +96,12 @@ int run(const uint8_t* data, size_t size) {
     FUZZ_CHECK(o.guest_args.size() <= args.size());
 
     // The manifest check against a guest that declares net "service" and blk "disk".
-    GuestImage img;
-    img.devices = {{UK_DEV_NET, "service"}, {UK_DEV_BLK, "disk"}};
+    const DeviceDecl manifest[] = {{UK_DEV_NET, "service"}, {UK_DEV_BLK, "disk"}};
     RecordingModule net("net", UK_DEV_NET, {"net", "net-mac"});
     RecordingModule blk("blk", UK_DEV_BLK, {"block", "block-ro"});
     Module* modules[] = {&net, &blk};
     try {
-        attach_devices(img, o, modules);
+        attach_devices(manifest, o, modules);
     } catch (const UsageError& e) {
         check_usage_error(e);
     }

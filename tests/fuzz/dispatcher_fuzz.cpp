@@ -28,12 +28,13 @@
 #include <ukmon/abi.h>
 
 #include "modules/blk/blk_module.hpp"
+#include "monitor/abi/ukmon/rights.hpp"
 #include "modules/net/net_module.hpp"
-#include "monitor/core_hypercalls.hpp"
+#include "monitor/abi/ukmon/hypercalls.hpp"
 #include "monitor/dispatcher.hpp"
 #include "monitor/error.hpp"
 #include "monitor/guest_access.hpp"
-#include "monitor/guest_layout.hpp"
+#include "monitor/abi/ukmon/layout.hpp"
 #include "tests/fuzz/fuzz_target.hpp"
 
 namespace {
@@ -102,9 +103,7 @@ void init() {
                         {data, data_end - data, 0, 0, true, true, false}};
     w.image.entry = text;
     w.image.image_end = data_end;
-    w.image.abi_version = UK_ABI_VERSION;
-    w.image.devices = {{UK_DEV_NET, "service"}, {UK_DEV_BLK, "disk"}, {UK_DEV_BLK, "ro"}};
-    w.access = guest_access_map(w.image, mem_size);
+    w.access = guest_access_map(abi_ukmon::guest_rights(w.image, mem_size, true));
 
     w.disk = memfd("disk");
     w.ro_disk = memfd("ro");
@@ -127,7 +126,7 @@ void init() {
     w.console = UniqueFd(::open("/dev/null", O_WRONLY | O_CLOEXEC));
     FUZZ_CHECK(bool(w.console));
     GuestMemory mem(w.ram.data(), low, mem_size);
-    w.ctx = std::make_unique<RunContext>(RunContext{mem.restricted_to(&w.access), &w.image, w.console.get(), {}, {}});
+    w.ctx = std::make_unique<RunContext>(RunContext{mem.restricted_to(&w.access), w.console.get(), {}, {}});
 }
 
 // Reads the input front to back; past its end, zeros.

@@ -16,12 +16,14 @@
 
 #include <ukmon/abi.h>
 
-#include "backends/kvm/x86_64_layout.hpp"
-#include "monitor/boot_setup.hpp"
+#include "arch/x86_64/long_mode.hpp"
+#include "monitor/abi/ukmon/boot_info.hpp"
 #include "monitor/error.hpp"
 #include "monitor/guest_access.hpp"
 #include "monitor/guest_image.hpp"
-#include "monitor/guest_layout.hpp"
+#include "monitor/personality.hpp"
+#include "monitor/segment_loader.hpp"
+#include "monitor/abi/ukmon/layout.hpp"
 #include "tests/fuzz/fuzz_target.hpp"
 
 namespace {
@@ -35,9 +37,8 @@ bool valid_name(const std::string& n) {
     });
 }
 
-void check_image(const GuestImage& img, size_t file_size) {
+void check_image(const GuestImage& img, std::span<const DeviceDecl> devices, size_t file_size) {
     FUZZ_CHECK(!img.segments.empty());
-    FUZZ_CHECK(img.abi_version == UK_ABI_VERSION);
     bool entry_ok = false;
     for (size_t i = 0; i < img.segments.size(); ++i) {
         const Segment& s = img.segments[i];
@@ -55,11 +56,11 @@ void check_image(const GuestImage& img, size_t file_size) {
     FUZZ_CHECK(entry_ok);
     const Segment& last = img.segments.back();
     FUZZ_CHECK(img.image_end == layout::page_up(last.vaddr + last.memsz));
-    FUZZ_CHECK(img.devices.size() <= UK_MAX_DEVICES);
-    for (size_t i = 0; i < img.devices.size(); ++i) {
-        FUZZ_CHECK(img.devices[i].type == UK_DEV_NET || img.devices[i].type == UK_DEV_BLK);
-        FUZZ_CHECK(valid_name(img.devices[i].name));
-        for (size_t j = 0; j < i; ++j) FUZZ_CHECK(img.devices[i].name != img.devices[j].name);
+    FUZZ_CHECK(devices.size() <= UK_MAX_DEVICES);
+    for (size_t i = 0; i < devices.size(); ++i) {
+        FUZZ_CHECK(devices[i].type == UK_DEV_NET || devices[i].type == UK_DEV_BLK);
+        FUZZ_CHECK(valid_name(devices[i].name));
+        for (size_t j = 0; j < i; ++j) FUZZ_CHECK(devices[i].name != devices[j].name);
     }
     FUZZ_CHECK(std::is_sorted(img.functions.begin(), img.functions.end(),
                               [](auto& a, auto& b) { return a.addr < b.addr; }));
@@ -88,28 +89,28 @@ private:
 };
 
 // What the backends do with an accepted image, in the smallest memory it fits.
-void boot_image(const GuestImage& img) {
+void boot_image(const GuestImage& img, const Personality& personality) {
     constexpr uint64_t two_mib = 2ull << 20, limit = 64ull << 20;
     if (img.image_end > limit) return;  // fine for the monitor, too big to fuzz quickly
     uint64_t mem_size = std::max<uint64_t>(4ull << 20, (img.image_end + layout::stack_size + 2 * layout::page +
                                                          two_mib - 1) & ~(two_mib - 1));
+    GuestRights rights;
     try {
-        check_fits(img, mem_size);
+        rights = personality.layout(mem_size, true);
     } catch (const UsageError&) {
         FUZZ_CHECK(false && "an image of this size must fit the memory computed for it");
     }
     FakeMemory fake(mem_size);
     GuestMemory mem = fake.memory();
-    load_segments(mem, img);
-    BootParams p;
-    p.mem_size = mem_size;
-    p.gate = layout::gate_page;
-    p.program_name = "fuzz";
-    uint64_t boot_info = write_boot_info(mem, img, p);
-    FUZZ_CHECK(boot_info == layout::boot_area);
-    GuestAccessMap access = guest_access_map(img, mem_size);
+    BootEnv env;
+    env.mem_size = mem_size;
+    env.gate = layout::gate_page;
+    env.program_name = "fuzz";
+    EntryState entry = personality.boot(mem, env);
+    FUZZ_CHECK(entry.arg == layout::boot_area);
+    GuestAccessMap access = guest_access_map(rights);
     try {
-        x86::build_long_mode(mem, img, mem_size, false);
+        x86::build_long_mode(mem, rights, mem_size, false);
     } catch (const UsageError&) {
         return;  // more page tables than the private area holds: refused with a message
     }
@@ -129,16 +130,18 @@ void boot_image(const GuestImage& img) {
 int run(const uint8_t* data, size_t size) {
     std::span<const std::byte> bytes(reinterpret_cast<const std::byte*>(data), size);
     GuestImage img;
+    std::unique_ptr<Personality> personality;
     try {
         img = parse_guest_image(bytes);
+        personality = recognise_personality(img);
     } catch (const UsageError& e) {
         std::string msg = e.what();
         FUZZ_CHECK(msg.rfind("guest ELF: ", 0) == 0);
         FUZZ_CHECK(msg.find('\n') == std::string::npos);
         return 0;
     }
-    check_image(img, size);
-    boot_image(img);
+    check_image(img, personality->manifest(), size);
+    boot_image(img, *personality);
     return 0;
 }
 

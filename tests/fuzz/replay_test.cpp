@@ -82,3 +82,7 @@ TEST_CASE("fuzz corpus: every kept command line is refused with one line or pars
 TEST_CASE("fuzz corpus: every kept hypercall sequence returns a status or ends the run, never writing read-only guest memory") {
     replay("dispatcher");
 }
+
+TEST_CASE("fuzz corpus: every kept guest-process report is refused or checked into a whole, escaped --stats report") {
+    replay("guest_report");
+}

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "tests/integration/harness.hpp"
+#include "tests/integration/json_lite.hpp"
 
 using namespace ukmon_test;
 
@@ -247,7 +248,14 @@ public:
             ::waitpid(pid_, nullptr, 0);
         }
     }
-    std::string proc(const std::string& what) const { return "/proc/" + std::to_string(pid_) + "/" + what; }
+    // The process that runs the guest: the one started, or, when it became a guardian
+    // (seccomp with --timeout, --stats, a disk...: monitor/guardian.hpp), its child.
+    pid_t guest_pid() const {
+        std::istringstream children(slurp("/proc/" + std::to_string(pid_) + "/task/" + std::to_string(pid_) + "/children"));
+        pid_t child = 0;
+        return children >> child ? child : pid_;
+    }
+    std::string proc(const std::string& what) const { return "/proc/" + std::to_string(guest_pid()) + "/" + what; }
     std::string status_field(const std::string& field) const {
         std::istringstream in(slurp(proc("status")));
         for (std::string line; std::getline(in, line);)
@@ -500,14 +508,18 @@ TEST_CASE("--timeout: values other than whole seconds 1..4294967295 are refused 
     }
 }
 
-TEST_CASE("--timeout adds exactly alarm(0) to the filter, for the exit path; without it there is no timer call") {
+TEST_CASE("--timeout: kvm adds exactly alarm(0) to its own filter; under seccomp the guest's filter has no timer call (the guardian keeps the time)") {
     for_each_backend("timeout filter", [](const std::string& b) {
         RunResult with = run_on(example_exe("hello"), b, {"--timeout=5", "--print-filter"});
         RunResult without = run_on(example_exe("hello"), b, {"--print-filter"});
         check_exit(with, 0);
         check_exit(without, 0);
-        CHECK(has(with.out, "\nalarm "));
-        CHECK(has(with.out, "arg0 == 0"));
+        if (b == "kvm") {
+            CHECK(has(with.out, "\nalarm "));
+            CHECK(has(with.out, "arg0 == 0"));
+        } else {
+            CHECK_FALSE(has(with.out, "alarm"));  // nothing the guest could cancel a deadline with
+        }
         CHECK_FALSE(has(without.out, "alarm"));
     });
 }
@@ -703,4 +715,67 @@ TEST_CASE("kvm: CPUID tells the guest neither VMX nor SVM (it cannot nest) and t
         check_exit(r, 0);
         CHECK(r.out_lines() == Lines{"vmx=0 svm=0 hypervisor=1"});
     }, {"kvm"});
+}
+
+// ==== the exit path is the guest's too (seccomp): what must be trusted lives in the guardian ====
+
+namespace {
+json_lite::Value parse_json_file(const std::string& path) {
+    std::string text = slurp(path);
+    INFO("file: " << text);
+    json_lite::Value v;
+    REQUIRE_NOTHROW(v = json_lite::parse(text));
+    REQUIRE(v.type == json_lite::Value::Type::object);
+    return v;
+}
+}  // namespace
+
+TEST_CASE("hostile: a guest that cancels the timer with a raw alarm(0) still ends at --timeout (or is killed for the call)") {
+    for_each_backend("hostile alarm(0)", [](const std::string& b) {
+        TempDir dir;
+        std::string disk = make_disk(dir);
+        RunResult r = run_on(guest_exe("hostile_exit_path"), b, {"--timeout=2", "--block:disk=" + disk}, {"alarm0-spin"});
+        INFO(r.describe());
+        // Safe endings: refused at once (254: the filter no longer allows alarm; kvm: a
+        // system call instruction, 255), or the deadline (251). Unsafe: running on.
+        CHECK((r.exit_code == 254 || r.exit_code == 255 || r.exit_code == 251));
+        CHECK(r.seconds < 6);
+    });
+}
+
+TEST_CASE("hostile: a raw exit_group skips no exit action: the disk is flushed and --stats says what happened") {
+    for_each_backend("hostile raw exit_group", [](const std::string& b) {
+        TempDir dir;
+        std::string disk = make_disk(dir);
+        RunResult r = run_on(guest_exe("hostile_exit_path"), b, {"--stats=" + dir / "s.json", "--block:disk=" + disk},
+                             {"raw-exit", "7"});
+        INFO(r.describe());
+        auto s = parse_json_file(dir / "s.json");  // fails the test if missing or not JSON
+        if (b == "seccomp") {
+            check_exit(r, 7);
+            CHECK(s["exit"]["code"].u64() == 7);
+            CHECK(has(s["exit"]["reason"].str(), "raw exit_group"));
+            CHECK(s["figures_from"].str() == "guest_process");
+            CHECK(slurp(disk).substr(0, 512) == std::string(512, '\x6B'));
+        } else {
+            check_exit(r, 255);  // kvm: a SYSCALL instruction is a crash
+            CHECK(s["exit"]["kind"].str() == "crashed");
+            CHECK(s["figures_from"].str() == "monitor");
+        }
+    });
+}
+
+TEST_CASE("hostile: raw writes on every fd cannot reach the --stats file; the report is the guardian's, whole") {
+    for_each_backend("hostile raw write", [](const std::string& b) {
+        TempDir dir;
+        std::string disk = make_disk(dir);
+        RunResult r = run_on(guest_exe("hostile_exit_path"), b, {"--stats=" + dir / "s.json", "--block:disk=" + disk},
+                             {"raw-write"});
+        INFO(r.describe());
+        CHECK((r.exit_code == 254 || r.exit_code == 255));  // the first raw write it may not make ends it
+        std::string text = slurp(dir / "s.json");
+        CHECK_FALSE(has(text, "forged"));
+        auto s = parse_json_file(dir / "s.json");
+        CHECK(s["exit"]["code"].u64() == uint64_t(r.exit_code));
+    });
 }

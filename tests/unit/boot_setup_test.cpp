@@ -8,9 +8,9 @@
 
 #include <ukmon/abi.h>
 
-#include "monitor/boot_setup.hpp"
+#include "monitor/abi/ukmon/boot_info.hpp"
 #include "monitor/error.hpp"
-#include "monitor/guest_layout.hpp"
+#include "monitor/abi/ukmon/layout.hpp"
 #include "tests/unit/build_files.hpp"
 
 using namespace ukmon;
@@ -25,8 +25,8 @@ struct Fixture {
     std::vector<std::byte> ram = std::vector<std::byte>(mem_size, std::byte{0xCC});
     GuestMemory mem{ram.data(), 0, mem_size};
 
-    BootParams params(std::vector<std::string> args, std::string program = "prog") {
-        BootParams p;
+    BootEnv params(std::vector<std::string> args, std::string program = "prog") {
+        BootEnv p;
         p.mem_size = mem_size;
         p.gate = layout::gate_page;
         p.tsc_hz = 2'000'000'000;
@@ -65,7 +65,7 @@ struct Fixture {
 
 TEST_CASE("the boot info carries the ABI version, memory, heap, gate, clock and backend") {
     Fixture f;
-    uint64_t at = write_boot_info(f.mem, f.img, f.params({}));
+    uint64_t at = write_boot_info(f.mem, f.img, {}, f.params({}));
     CHECK(at == layout::boot_area);
     auto s = f.seen(at);
     CHECK(s.bi.abi_version == UK_ABI_VERSION);
@@ -85,7 +85,7 @@ TEST_CASE("the boot info carries the ABI version, memory, heap, gate, clock and 
 TEST_CASE("argv and the command line round-trip exactly, with spaces, quotes and empty args") {
     Fixture f;
     std::vector<std::string> args{"a b", "", "--x=\"q\"", "'single'", "tab\there", "-h", "--", "\xc3\xa9"};
-    auto s = f.seen(write_boot_info(f.mem, f.img, f.params(args, "my prog")));
+    auto s = f.seen(write_boot_info(f.mem, f.img, {}, f.params(args, "my prog")));
     CHECK(s.bi.argc == args.size() + 1);
     std::vector<std::string> want{"my prog"};
     want.insert(want.end(), args.begin(), args.end());
@@ -96,7 +96,7 @@ TEST_CASE("argv and the command line round-trip exactly, with spaces, quotes and
 
 TEST_CASE("everything the boot info points at lies inside the boot area") {
     Fixture f;
-    auto s = f.seen(write_boot_info(f.mem, f.img, f.params({"x", "y"})));
+    auto s = f.seen(write_boot_info(f.mem, f.img, {}, f.params({"x", "y"})));
     CHECK(s.bi.argv >= layout::boot_area + sizeof(uk_boot_info));
     CHECK(s.bi.argv + 8 * (s.bi.argc + 1) <= layout::boot_area_end);
     CHECK(s.bi.cmdline >= layout::boot_area + sizeof(uk_boot_info));
@@ -111,7 +111,7 @@ TEST_CASE("arguments that fill the boot area exactly are written whole; one byte
     uint64_t largest = 0;
     for (uint64_t len = area / 2 + 8; len > 0; --len) {
         try {
-            write_boot_info(f.mem, f.img, f.params({std::string(len, 'a')}, "p"));
+            write_boot_info(f.mem, f.img, {}, f.params({std::string(len, 'a')}, "p"));
             largest = len;
             break;
         } catch (const UsageError&) {
@@ -120,31 +120,31 @@ TEST_CASE("arguments that fill the boot area exactly are written whole; one byte
     REQUIRE(largest > area / 2 - 32);
     std::string arg(largest, 'a');
     arg.back() = 'z';  // the last byte is the one truncation would lose
-    auto s = f.seen(write_boot_info(f.mem, f.img, f.params({arg}, "p")));
+    auto s = f.seen(write_boot_info(f.mem, f.img, {}, f.params({arg}, "p")));
     REQUIRE(s.argv.size() == 2);
     CHECK(s.argv[1] == arg);
     CHECK(s.cmdline == arg);
-    CHECK_THROWS_AS(write_boot_info(f.mem, f.img, f.params({std::string(largest + 1, 'a')}, "p")), UsageError);
+    CHECK_THROWS_AS(write_boot_info(f.mem, f.img, {}, f.params({std::string(largest + 1, 'a')}, "p")), UsageError);
 }
 
 TEST_CASE("too-long guest arguments are a UsageError that says so, never a truncated argv") {
     Fixture f;
     try {
-        write_boot_info(f.mem, f.img, f.params({std::string(70000, 'x')}));
+        write_boot_info(f.mem, f.img, {}, f.params({std::string(70000, 'x')}));
         FAIL("accepted 70000 bytes of arguments");
     } catch (const UsageError& e) {
         CHECK(std::string(e.what()).find("too long") != std::string::npos);
     }
     // Many short arguments overflow the argv array instead of the strings.
     std::vector<std::string> many(20000, "");
-    CHECK_THROWS_AS(write_boot_info(f.mem, f.img, f.params(many)), UsageError);
+    CHECK_THROWS_AS(write_boot_info(f.mem, f.img, {}, f.params(many)), UsageError);
     // A huge program name too.
-    CHECK_THROWS_AS(write_boot_info(f.mem, f.img, f.params({}, std::string(70000, 'p'))), UsageError);
+    CHECK_THROWS_AS(write_boot_info(f.mem, f.img, {}, f.params({}, std::string(70000, 'p'))), UsageError);
 }
 
 TEST_CASE("nothing outside the boot area is written, even when the arguments are refused") {
     Fixture f;
-    CHECK_THROWS_AS(write_boot_info(f.mem, f.img, f.params({std::string(70000, 'x')})), UsageError);
+    CHECK_THROWS_AS(write_boot_info(f.mem, f.img, {}, f.params({std::string(70000, 'x')})), UsageError);
     bool untouched = true;
     for (uint64_t a = 0; a < mem_size; ++a)
         if (a < layout::boot_area || a >= layout::boot_area_end) untouched &= f.ram[a] == std::byte{0xCC};
@@ -155,7 +155,7 @@ TEST_CASE("a guest argument containing a NUL byte is refused") {
     Fixture f;
     std::string with_nul("a\0b", 3);
     try {
-        write_boot_info(f.mem, f.img, f.params({"ok", with_nul}));
+        write_boot_info(f.mem, f.img, {}, f.params({"ok", with_nul}));
         FAIL("accepted an argument with a NUL");
     } catch (const UsageError& e) {
         CHECK(std::string(e.what()).find("NUL") != std::string::npos);

@@ -13,11 +13,11 @@
 
 #include <ukmon/abi.h>
 
-#include "monitor/core_hypercalls.hpp"
+#include "monitor/abi/ukmon/hypercalls.hpp"
 #include "monitor/dispatcher.hpp"
 #include "monitor/error.hpp"
 #include "monitor/exit_codes.hpp"
-#include "monitor/guest_layout.hpp"
+#include "monitor/abi/ukmon/layout.hpp"
 #include "monitor/run_outcome.hpp"
 
 using namespace ukmon;
@@ -50,7 +50,7 @@ struct Fixture {
     GuestMemory full{ram.data(), 0, mem_size};
     Dispatcher d;
     int pipe_fds[2] = {-1, -1};
-    RunContext ctx{full.sub_range(layout::guest_visible_low, mem_size), nullptr, -1, {}, {}};
+    RunContext ctx{full.sub_range(layout::guest_visible_low, mem_size), -1, {}, {}};
 
     Fixture() {
         register_core_hypercalls(d);

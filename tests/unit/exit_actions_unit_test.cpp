@@ -14,14 +14,15 @@
 #include <vector>
 
 #include "monitor/cli.hpp"
-#include "monitor/core_file.hpp"
+#include "monitor/coredump.hpp"
 #include "monitor/error.hpp"
-#include "monitor/guest_layout.hpp"
+#include "monitor/abi/ukmon/layout.hpp"
 #include "monitor/scrub.hpp"
 #include "monitor/stats.hpp"
-#include "monitor/x86_64_regs.hpp"
+#include "arch/x86_64/registers.hpp"
 #include "tests/integration/json_lite.hpp"
 #include "tests/unit/build_files.hpp"
+#include "tests/unit/ukmon_rights.hpp"
 
 using namespace ukmon;
 
@@ -30,7 +31,7 @@ namespace {
 struct Ctx {
     std::vector<std::byte> ram = std::vector<std::byte>(4 << 20);
     GuestMemory mem{ram.data(), 0, ram.size()};
-    RunContext ctx{mem, nullptr, 1, {}, {}};
+    RunContext ctx{mem, 1, {}, {}};
 };
 
 std::string format(const stats::Report& r, size_t size = 16384) {
@@ -133,10 +134,10 @@ TEST_CASE("stats: a buffer too small gives 0, never a cut-off report") {
 TEST_CASE("core regions: hello's boot area, segments, heap and stack, ascending; no private area, gate or guard") {
     GuestImage img = parse_guest_image(ukmon_test::read_build_file("examples/hello.elf"));
     const uint64_t mem = 64ull << 20;
-    core::Regions r = core::guest_regions(img, mem);
+    coredump::Regions r = coredump::guest_regions(ukmon_test::ukmon_rights(img, mem));
     auto all = r.all();
     REQUIRE(all.size() == 2 + img.segments.size() + 1);
-    CHECK(core::valid_regions(all));
+    CHECK(coredump::valid_regions(all));
     CHECK(all.front().start == layout::boot_area);
     CHECK(all.front().flags == PF_R);
     CHECK(all[1].start == layout::image_base);
@@ -145,15 +146,15 @@ TEST_CASE("core regions: hello's boot area, segments, heap and stack, ascending;
     CHECK(all.back().start == g.stack_low);
     CHECK(all.back().end == mem);
     CHECK(all[all.size() - 2].end == g.heap_end);  // the guard page is not in any region
-    CHECK(core::region_of(all, g.heap_end, 1) == -1);
-    CHECK(core::region_of(all, layout::gate_page, 1) == -1);
-    CHECK(core::region_of(all, mem - 8, 8) == int(all.size() - 1));
-    CHECK(core::region_of(all, mem - 8, 9) == -1);
+    CHECK(coredump::region_of(all, g.heap_end, 1) == -1);
+    CHECK(coredump::region_of(all, layout::gate_page, 1) == -1);
+    CHECK(coredump::region_of(all, mem - 8, 8) == int(all.size() - 1));
+    CHECK(coredump::region_of(all, mem - 8, 9) == -1);
 }
 
 TEST_CASE("core regions from elsewhere are refused unless sorted, page aligned, disjoint and below 4 GiB") {
-    using R = core::Region;
-    auto ok = [](std::vector<R> v) { return core::valid_regions(v); };
+    using R = coredump::Region;
+    auto ok = [](std::vector<R> v) { return coredump::valid_regions(v); };
     CHECK(ok({{0x1000, 0x2000, PF_R}, {0x2000, 0x3000, PF_R | PF_W}}));
     CHECK_FALSE(ok({}));
     CHECK_FALSE(ok({{0x1000, 0x1000, PF_R}}));                          // empty
@@ -162,17 +163,17 @@ TEST_CASE("core regions from elsewhere are refused unless sorted, page aligned, 
     CHECK_FALSE(ok({{0x1000, 0x3000, PF_R}, {0x2000, 0x4000, PF_R}}));  // overlapping
     CHECK_FALSE(ok({{0xFFFFF000ull, 0x100001000ull, PF_R}}));           // past 4 GiB
     CHECK_FALSE(ok({{0x1000, 0x2000, 0x10}}));                          // unknown flag
-    CHECK_FALSE(ok(std::vector<R>(core::max_regions + 1, R{0x1000, 0x2000, PF_R})));
+    CHECK_FALSE(ok(std::vector<R>(coredump::max_regions + 1, R{0x1000, 0x2000, PF_R})));
 }
 
 TEST_CASE("core layout: an x86_64 ET_CORE with one PT_NOTE (NT_PRSTATUS, the registers) and a PT_LOAD per region") {
-    std::vector<core::Region> regions{{0xF0000, 0xFF000, PF_R}, {0x100000, 0x102000, PF_R | PF_X}};
+    std::vector<coredump::Region> regions{{0xF0000, 0xFF000, PF_R}, {0x100000, 0x102000, PF_R | PF_X}};
     GuestStop stop;
     stop.known = true;
     stop.signal = SIGSEGV;
     stop.regs.rip = 0x100010;
     stop.regs.rsp = 0x3ffff98;
-    core::Layout l = core::layout(regions, stop, 1234, "app");
+    coredump::Layout l = coredump::layout(regions, stop, 1234, "app");
     REQUIRE(l.head.size() >= sizeof(Elf64_Ehdr));
     Elf64_Ehdr eh;
     std::memcpy(&eh, l.head.data(), sizeof eh);

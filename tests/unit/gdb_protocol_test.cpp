@@ -12,10 +12,10 @@
 #include <string>
 #include <vector>
 
-#include "backends/kvm/gdb_packet.hpp"
-#include "backends/kvm/gdb_registers.hpp"
-#include "backends/kvm/gdb_session.hpp"
-#include "backends/kvm/gdb_stub.hpp"
+#include "backends/kvm/gdb/gdb_packet.hpp"
+#include "backends/kvm/gdb/gdb_registers.hpp"
+#include "backends/kvm/gdb/gdb_session.hpp"
+#include "backends/kvm/gdb/gdb_stub.hpp"
 #include "monitor/cli.hpp"
 #include "monitor/error.hpp"
 

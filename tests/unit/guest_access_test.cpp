@@ -14,16 +14,18 @@
 
 #include <ukmon/abi.h>
 
-#include "backends/kvm/x86_64_layout.hpp"
-#include "monitor/boot_setup.hpp"
+#include "arch/x86_64/long_mode.hpp"
+#include "monitor/abi/ukmon/boot_info.hpp"
 #include "monitor/cli.hpp"
-#include "monitor/core_hypercalls.hpp"
+#include "monitor/abi/ukmon/hypercalls.hpp"
 #include "monitor/dispatcher.hpp"
 #include "monitor/error.hpp"
 #include "monitor/guest_access.hpp"
 #include "monitor/guest_image.hpp"
-#include "monitor/guest_layout.hpp"
+#include "monitor/abi/ukmon/layout.hpp"
 #include "tests/unit/build_files.hpp"
+#include "tests/unit/ukmon_rights.hpp"
+#include "monitor/segment_loader.hpp"
 
 using namespace ukmon;
 
@@ -34,7 +36,8 @@ constexpr uint64_t mem_size = 8ull << 20;
 struct Hello {
     std::vector<std::byte> elf = ukmon_test::hello_elf();
     GuestImage img = parse_guest_image(elf);
-    GuestAccessMap access = guest_access_map(img, mem_size);
+    GuestRights rights = ukmon_test::ukmon_rights(img, mem_size);
+    GuestAccessMap access = guest_access_map(rights);
     std::vector<std::byte> ram = std::vector<std::byte>(mem_size);
     GuestMemory full{ram.data(), 0, mem_size};
     GuestMemory guest = full.sub_range(layout::guest_visible_low, mem_size).restricted_to(&access);
@@ -61,7 +64,7 @@ std::string fault_of(const std::function<void()>& f) {
 TEST_CASE("the access map gives hypercalls exactly what the kvm page tables give the guest, page by page") {
     Hello h;
     load_segments(h.full, h.img);
-    x86::build_long_mode(h.full, h.img, mem_size, false);
+    x86::build_long_mode(h.full, h.rights, mem_size, false);
     for (uint64_t a = 0; a < mem_size; a += layout::page) {
         CAPTURE(a);
         x86::PageInfo info{};
@@ -132,7 +135,7 @@ TEST_CASE("an argument struct the guest cannot write is refused before the handl
     register_core_hypercalls(d);
     int fds[2];
     REQUIRE(::pipe2(fds, O_NONBLOCK | O_CLOEXEC) == 0);
-    RunContext ctx{h.guest, &h.img, fds[1], {}, {}};
+    RunContext ctx{h.guest, fds[1], {}, {}};
     const Segment& rodata = h.segment(false, false);
     const Segment& data = h.segment(true, false);
     // A valid puts struct, placed in read-only data by the "ELF" (the monitor's own view).

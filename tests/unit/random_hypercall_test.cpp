@@ -1,4 +1,4 @@
-// The random hypercall (monitor/random_hypercall.cpp): fills exactly the bytes asked for from
+// The random hypercall (monitor/abi/ukmon/random.cpp): fills exactly the bytes asked for from
 // the host kernel, never twice the same, refuses bad lengths and buffers with a status and
 // leaves them untouched; its seccomp rule allows only flags 0 and short lengths.
 #include <doctest/doctest.h>
@@ -13,10 +13,10 @@
 
 #include <ukmon/abi.h>
 
-#include "monitor/core_hypercalls.hpp"
+#include "monitor/abi/ukmon/hypercalls.hpp"
 #include "monitor/dispatcher.hpp"
-#include "monitor/guest_layout.hpp"
-#include "monitor/random_hypercall.hpp"
+#include "monitor/abi/ukmon/layout.hpp"
+#include "monitor/abi/ukmon/random.hpp"
 
 using namespace ukmon;
 
@@ -30,7 +30,7 @@ struct Fixture {
     std::vector<std::byte> ram = std::vector<std::byte>(mem_size);
     GuestMemory full{ram.data(), 0, mem_size};
     Dispatcher d;
-    RunContext ctx{full.sub_range(layout::guest_visible_low, mem_size), nullptr, -1, {}, {}};
+    RunContext ctx{full.sub_range(layout::guest_visible_low, mem_size), -1, {}, {}};
 
     Fixture() { register_core_hypercalls(d); }
     int64_t random(uint64_t data, uint64_t len) {

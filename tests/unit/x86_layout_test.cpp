@@ -10,11 +10,13 @@
 #include <ukmon/abi.h>
 
 #include "backends/kvm/kvm_exit.hpp"
-#include "backends/kvm/x86_64_layout.hpp"
-#include "monitor/boot_setup.hpp"
-#include "monitor/guest_layout.hpp"
-#include "monitor/x86_64_faults.hpp"
+#include "arch/x86_64/long_mode.hpp"
+#include "monitor/abi/ukmon/boot_info.hpp"
+#include "monitor/abi/ukmon/layout.hpp"
+#include "arch/x86_64/faults.hpp"
 #include "tests/unit/build_files.hpp"
+#include "tests/unit/ukmon_rights.hpp"
+#include "monitor/segment_loader.hpp"
 
 using namespace ukmon;
 
@@ -33,7 +35,7 @@ struct Built {
           mem(ram.data(), 0, size), cpu{}, regions(layout::regions(img.image_end, size)) {
         check_fits(img, size);
         load_segments(mem, img);
-        cpu = x86::build_long_mode(mem, img, size, cpl0);
+        cpu = x86::build_long_mode(mem, ukmon_test::ukmon_rights(img, size), size, cpl0);
     }
 
     x86::PageInfo page(uint64_t addr) {

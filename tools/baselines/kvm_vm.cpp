@@ -23,10 +23,12 @@
 #include <ctime>
 #include <memory>
 
-#include "backends/kvm/kvm_cpu_state.hpp"
-#include "backends/kvm/kvm_uapi.hpp"
-#include "backends/kvm/x86_64_layout.hpp"
-#include "monitor/boot_setup.hpp"
+#include "arch/x86_64/kvm_cpu_state.hpp"
+#include "arch/x86_64/kvm_uapi.hpp"
+#include "arch/x86_64/long_mode.hpp"
+#include "backends/kvm/guest_ram.hpp"
+#include "monitor/abi/ukmon/rights.hpp"
+#include "monitor/segment_loader.hpp"
 #include "monitor/guest_image.hpp"
 #include "monitor/guest_memory.hpp"
 
@@ -99,21 +101,13 @@ int main(int argc, char** argv) {
     if (xioctl(kvm, KVM_GET_API_VERSION, "KVM_GET_API_VERSION", 0) != KVM_API_VERSION) die("API version");
     int vm = xioctl(kvm, KVM_CREATE_VM, "KVM_CREATE_VM", 0);
 
-    // Guest memory exactly as the backend maps it.
-    const uint64_t align = 2ull << 20;
-    void* raw = ::mmap(nullptr, mem_size + align, PROT_READ | PROT_WRITE,
-                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (raw == MAP_FAILED) die("mmap");
-    uintptr_t start = (reinterpret_cast<uintptr_t>(raw) + align - 1) & ~(align - 1);
-    size_t head = start - reinterpret_cast<uintptr_t>(raw);
-    if (head) ::munmap(raw, head);
-    if (align - head) ::munmap(reinterpret_cast<void*>(start + mem_size), align - head);
-    ::madvise(reinterpret_cast<void*>(start), mem_size, MADV_HUGEPAGE);
-    auto* host = reinterpret_cast<std::byte*>(start);
+    // Guest memory exactly as the backend maps it (the same function).
+    ukmon::Mapping ram = ukmon::kvm::map_guest_ram(mem_size);
+    auto* host = static_cast<std::byte*>(ram.data());
 
     kvm_userspace_memory_region region{};
     region.memory_size = mem_size;
-    region.userspace_addr = start;
+    region.userspace_addr = reinterpret_cast<uint64_t>(host);
     xioctl(vm, KVM_SET_USER_MEMORY_REGION, "KVM_SET_USER_MEMORY_REGION", &region);
     int vcpu = xioctl(vm, KVM_CREATE_VCPU, "KVM_CREATE_VCPU", 0);
     int run_size = xioctl(kvm, KVM_GET_VCPU_MMAP_SIZE, "KVM_GET_VCPU_MMAP_SIZE", 0);
@@ -130,7 +124,7 @@ int main(int argc, char** argv) {
     img.image_end = UK_GUEST_LINK_BASE + 4096;
     ukmon::GuestMemory full(host, 0, mem_size);
     ukmon::load_segments(full, img);
-    auto c = ukmon::x86::build_long_mode(full, img, mem_size, false);
+    auto c = ukmon::x86::build_long_mode(full, ukmon::abi_ukmon::guest_rights(img, mem_size, true), mem_size, false);
     (void)::ioctl(vcpu, KVM_GET_TSC_KHZ, 0);  // the backend asks too (boot info tsc_hz)
 
     auto cpuid = std::make_unique<CpuidBuffer>();

@@ -1,0 +1,46 @@
+// The --timeout deadline (see deadline.hpp).
+#include "monitor/deadline.hpp"
+
+#include <signal.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "monitor/error.hpp"
+#include "monitor/run.hpp"
+
+namespace ukmon::deadline {
+namespace {
+
+bool armed = false;
+
+void on_alarm(int, siginfo_t*, void* ucontext) { Run::current().on_deadline(ucontext); }
+
+}  // namespace
+
+void add_syscall_rules(SyscallPolicy& policy, uint64_t seconds) {
+    if (seconds == 0) return;
+    policy.allow(__NR_alarm, {{0, 0}}, "core", "--timeout: the exit path cancels the timer (alarm(0)) first");
+}
+
+void arm(uint64_t seconds, bool timer) {
+    if (seconds == 0) return;
+    struct sigaction sa{};
+    sa.sa_sigaction = on_alarm;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK;  // the seccomp backend's alternate stack, if any
+    sigfillset(&sa.sa_mask);
+    if (::sigaction(SIGALRM, &sa, nullptr) != 0) throw_errno("sigaction(SIGALRM) for --timeout");
+    sigset_t alarm_only;
+    sigemptyset(&alarm_only);
+    sigaddset(&alarm_only, SIGALRM);
+    if (::sigprocmask(SIG_UNBLOCK, &alarm_only, nullptr) != 0) throw_errno("sigprocmask for --timeout");
+    if (!timer) return;
+    armed = true;
+    // alarm(2) counts whole seconds of wall clock; 'seconds' fits (cli.cpp caps it at 2^32-1).
+    ::syscall(SYS_alarm, static_cast<unsigned>(seconds));
+}
+
+void disarm() {
+    if (armed) ::syscall(SYS_alarm, 0u);
+}
+
+}  // namespace ukmon::deadline
