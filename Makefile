@@ -31,6 +31,7 @@ LDFLAGS_MONITOR := $(LINK_MODE) $(SAN) -Wl,--gc-sections
 
 # ---- guest side: newlib, static, non-PIE, linked at 1 MiB (mk/guest-runtime.mk) ----------
 include mk/guest-runtime.mk
+include mk/lwip.mk
 GUEST_INC := -isystem $(shell $(GUEST_CC) -print-file-name=include) -isystem $(NEWLIB_INC) $(NEWLIB_DEFS) -Iguest-abi/include
 GUEST_FLAGS := -O2 -g $(WARN) -nostdinc $(GUEST_INC) -fno-pie \
                -fno-stack-protector -fcf-protection=none -ffunction-sections -fdata-sections
@@ -153,7 +154,7 @@ $(GUESTLIB): $(GUESTLIB_OBJS)
 define link-guest
 	@mkdir -p $(dir $(1))
 	$(GUEST_CC) $(GUEST_LDFLAGS) -o $(1) $(GUEST_CRT0) $(2) \
-	    -Wl,--start-group $(GUESTLIB) $(GUEST_RT_LIBS) -lgcc -lgcc_eh -Wl,--end-group
+	    -Wl,--start-group $(GUESTLIB) $(GUESTNET_LIBS) $(GUEST_RT_LIBS) -lgcc -lgcc_eh -Wl,--end-group
 endef
 
 # ---- tools ----------------------------------------------------------------------------
@@ -195,12 +196,13 @@ $(eval $(call solo5-target,hvt,HVT))
 
 # ---- examples: examples/NAME/*.c -> build/examples/NAME.elf -> build/NAME ---------------
 $(BUILD)/examples/%.elf: $$(addprefix $(BUILD)/guest-obj/,$$(addsuffix .o,$$(basename $$(wildcard examples/$$*/*.c examples/$$*/*.cpp)))) \
-                         $(GUESTLIB) $(GUEST_CRT0) $(GUEST_RT_DEPS) guest-abi/guest.ld
+                         $(GUESTLIB) $(GUESTNET_LIBS) $(GUEST_CRT0) $(GUEST_RT_DEPS) guest-abi/guest.ld
 	$(call link-guest,$@,$(filter $(BUILD)/guest-obj/%,$^))
 
-$(BUILD)/guest-obj/%.o: %.c | $(NEWLIB_STAMP)
+# lwIP's headers (LWIP_INC) for every example: the network ones use them.
+$(BUILD)/guest-obj/%.o: %.c | $(NEWLIB_STAMP) $(LWIP_STAMP)
 	@mkdir -p $(@D)
-	$(GUEST_CC) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
+	$(GUEST_CC) $(GUEST_CFLAGS) $(LWIP_INC) -MMD -MP -c $< -o $@
 
 $(EXAMPLE_APPS): $(BUILD)/%: $(BUILD)/examples/%.elf $(BAKE_DEPS)
 	$(UKBAKE) $< -o $@
@@ -287,6 +289,6 @@ clean:
 	rm -rf $(BUILD)
 
 # Fragments: OCI images, install and packages (one job each).
-include $(filter-out mk/guest-runtime.mk,$(wildcard mk/*.mk))  # guest-runtime.mk is included early
+include $(filter-out mk/guest-runtime.mk mk/lwip.mk,$(wildcard mk/*.mk))  # those two are included early
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -23,6 +23,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ukcompare_lib as U  # noqa: E402
 import ukcompare_app as A  # noqa: E402
 import ukcompare_svg as S  # noqa: E402
+import bench_apps  # noqa: E402
 
 BLK_FILE_MIB = 32
 BLK_SIZES = (4096, 65536, 1 << 20)
@@ -125,6 +126,11 @@ class Bench:
                 m = re.search(r"cpu: \d+ iterations, (\d+) us", out)
                 res["cpu_loop_us"][k] = int(m.group(1)) if m else None
         self.data["solo5"] = res
+
+    def apps(self):
+        d, miss = bench_apps.run(self.build, self.a.quick)
+        self.data["apps"] = d
+        self.missing += miss
 
     def hypercalls(self):
         app = self.app("bench-hypercall")
@@ -487,14 +493,14 @@ def main(argv):
     p.add_argument("--json")
     p.add_argument("--svg")
     p.add_argument("--quick", action="store_true", help="about a third of the runs and iterations")
-    p.add_argument("--only", help="comma-separated subset: startup,hypercalls,cpu,blk,net,solo5")
+    p.add_argument("--only", help="comma-separated subset: startup,hypercalls,cpu,blk,net,solo5,apps")
     a = p.parse_args(argv)
     try:
         b = Bench(a)
     except U.MeasurementError as e:
         print("bench: %s" % e, file=sys.stderr)
         return 1
-    parts = ["startup", "hypercalls", "cpu", "blk", "net", "solo5"]
+    parts = ["startup", "hypercalls", "cpu", "blk", "net", "solo5", "apps"]
     if a.only:
         parts = [x for x in parts if x in a.only.split(",")]
     for part in parts:
@@ -503,6 +509,7 @@ def main(argv):
     report = io.StringIO()  # rendered first: print_table records the table in b.data
     b.print_table(report)
     b.print_detail(report)
+    bench_apps.print_apps(b.data.get("apps"), report.write)
     b.data["missing"] = sorted(set(b.missing))
     if a.json:
         U.write_json(b.data, a.json)

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include "tests/integration/harness.hpp"
@@ -51,6 +52,17 @@ void on_each_backend(const std::string& test, const std::string& name) {
     for_each_backend(test, [&](const std::string& b) { run_script(test, name, b); });
 }
 
+// The application tests exercise guests (lwIP and the examples), not more monitor code than
+// the tests above: they run once, in the normal suite, to keep CI short.
+void app_on_each_backend(const std::string& test, const std::string& name) {
+    if (const char* s = std::getenv("UKMON_SANITIZE"); s && std::string(s) == "1") {
+        std::printf("SKIP: %s: network applications run in the normal suite only\n", test.c_str());
+        std::fflush(stdout);
+        return;
+    }
+    on_each_backend(test, name);
+}
+
 }  // namespace
 
 TEST_CASE("net: ping from the host is answered (ARP, ICMP echo, a flood, a full-MTU frame)") {
@@ -79,4 +91,20 @@ TEST_CASE("net: a Solo5-ABI guest answers ARP and ICMP through ukmon-run (spt on
 
 TEST_CASE("net: only an executable whose guest declares a NIC carries net code") {
     run_script("net linked code", "linked_code.sh", "");
+}
+
+TEST_CASE("net apps: httpd serves the tar disk and /status to curl, with keep-alive and a 4xx for bad requests") {
+    app_on_each_backend("net httpd", "httpd.sh");
+}
+
+TEST_CASE("net apps: iperf answers Debian's iperf client with a measured rate, twice") {
+    app_on_each_backend("net iperf", "iperf.sh");
+}
+
+TEST_CASE("net apps: kv answers redis-cli and redis-benchmark, and its data survives a kill and SHUTDOWN") {
+    app_on_each_backend("net kv", "kv.sh");
+}
+
+TEST_CASE("net apps: tcp-echo (the docs' minimal server) echoes 1 B to 4 MiB and 20 connections at once") {
+    app_on_each_backend("net tcp-echo", "tcp_echo.sh");
 }
