@@ -97,7 +97,7 @@ $(BUILD)/obj/%.o: %.cpp
 
 $(BUILD)/obj/%.o: %.S
 	@mkdir -p $(@D)
-	$(CXX) $(CXXFLAGS) -c $< -o $@
+	$(CXX) $(CXXFLAGS) -MMD -MP -c $< -o $@
 
 $(LIBUKMON): $(MONITOR_OBJS)
 	@mkdir -p $(@D)

@@ -114,6 +114,7 @@ void Run::boot() {
     ctx_.emplace(RunContext{ram.sub_range(low, mem_size).restricted_to(&access_), 1, {}, {}});
     exit_actions_.attach(b, ram, b.monitor_writes_all_ram(), *ctx_, rights_);
     b.prepare(*this, rights_, entry);
+    for (Module* m : modules_) m->start_io(ctx_->mem, b.doorbells());
     if (guarded_) {
         guardian::Duties duties;
         duties.timeout_seconds = options_.timeout_seconds;

@@ -10,6 +10,7 @@
 
 #include <ukmon/abi.h>
 
+#include "modules/blk/blk_ring.hpp"
 #include "monitor/module.hpp"
 #include "monitor/unique_fd.hpp"
 
@@ -39,6 +40,7 @@ public:
     std::string options_help() const override;
     void attach(std::span<const DeclaredDevice> declared, std::span<const DeviceOption> options) override;
     void register_hypercalls(Dispatcher& d) override;
+    void start_io(const GuestMemory& mem, Doorbells* doorbells) override;  // blk_ring_module.cpp
     void add_syscall_rules(SyscallPolicy& policy) const override;
     bool exit_action() override;
     void files_to_sync(std::vector<int>& fds) const override;
@@ -49,8 +51,11 @@ public:
         return handle < devices_.size() && devices_[handle].attached ? &devices_[handle] : nullptr;
     }
 
+    RingServer& ring() { return ring_; }
+
 private:
     std::array<Device, UK_MAX_DEVICES> devices_{};
+    RingServer ring_;  // kvm: the request ring's I/O thread
 };
 
 // Option words: --block:NAME=FILE (read-write) and --block-ro:NAME=FILE (read-only).
