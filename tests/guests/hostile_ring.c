@@ -8,6 +8,7 @@
  *   hostile_ring -- scribble   descriptors changing under the I/O thread while it works
  *   hostile_ring -- overflow   sq_tail moved past what the ring holds: the ring breaks (error)
  *   hostile_ring -- stream     never-ending writes of block 0 (ends by --timeout)
+ *   hostile_ring -- idle       one read, then 1 s asleep in poll: the I/O thread must not spin
  *   hostile_ring -- persist    writes blocks 0..7 through the library (the ring), halts 0
  *                              without a flush: the exit path must still get them on disk */
 #include <stdio.h>
@@ -181,6 +182,10 @@ int main(int argc, char **argv)
         scribble();
     } else if (strcmp(mode, "overflow") == 0) {
         overflow();
+    } else if (strcmp(mode, "idle") == 0) {
+        check(submit(UK_BLKRING_READ, blk, 0, (uint64_t)(uintptr_t)buf, 512) == UK_OK, "a read", 0);
+        uint64_t ready;
+        uk_poll(1000000000ull, &ready);
     } else if (strcmp(mode, "stream") == 0) {
         stream();
     }

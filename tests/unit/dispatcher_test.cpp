@@ -90,7 +90,7 @@ bool contains(const std::string& s, const std::string& part) { return s.find(par
 TEST_CASE("an unknown hypercall number ends the run and the diagnosis names the number") {
     Fixture f;
     CHECK(contains(f.fault_of(999, arg_at), "unknown hypercall number 999"));
-    CHECK(contains(f.fault_of(UK_HC_MAX, arg_at), "unknown hypercall number 13"));
+    CHECK(contains(f.fault_of(UK_HC_MAX, arg_at), "unknown hypercall number " + std::to_string(UK_HC_MAX)));
     CHECK(contains(f.fault_of(UINT64_MAX, arg_at), "18446744073709551615"));
 }
 
