@@ -6,14 +6,20 @@
 
 #include "ring.h"
 
-/* Polling for a completion is cheaper than an exit for as long as this (an exit on PVM costs
- * tens of µs); after it the guest sleeps in the monitor until the I/O thread completes. */
-#define SPIN_NS 200000ull
-#define SPIN_LOOPS_WITHOUT_TSC 20000u
+/* Polling for a completion is cheaper than an exit (tens of µs on PVM) as long as the I/O
+ * thread runs on another CPU. When it does not (a busy host, or one CPU for both), polling
+ * only delays it: then the guest exits (UK_BLKRING_WAIT, where the monitor serves the ring
+ * itself). So the poll adapts: doubled (up to SPIN_MAX_NS) while requests complete within
+ * it, halved (down to SPIN_MIN_NS, about what an exit costs, so never worse than exiting at
+ * once by more than that) when one does not. */
+#define SPIN_MIN_NS 25000ull
+#define SPIN_MAX_NS 200000ull
+#define LOOPS_PER_US_WITHOUT_TSC 20u
 
 static struct uk_blkring ring __attribute__((aligned(64)));
 static enum { RING_UNKNOWN, RING_ON, RING_OFF } state;
 static uint16_t doorbell;
+static uint64_t spin_ns = SPIN_MAX_NS;
 
 static void set_up(void)
 {
@@ -31,12 +37,17 @@ static int completed(uint64_t idx)
 static void wait_for(uint64_t idx)
 {
     uint64_t hz = uk_boot_info()->tsc_hz;
-    uint64_t start = __builtin_ia32_rdtsc(), limit = hz ? hz / 1000000 * (SPIN_NS / 1000) : 0;
-    for (uint32_t n = 0; !completed(idx); ++n) {
-        if (hz ? __builtin_ia32_rdtsc() - start > limit : n > SPIN_LOOPS_WITHOUT_TSC)
+    uint64_t start = __builtin_ia32_rdtsc(), limit = hz ? hz / 1000000 * (spin_ns / 1000) : 0;
+    for (uint64_t n = 0; !completed(idx); ++n) {
+        if (hz ? __builtin_ia32_rdtsc() - start > limit : n > spin_ns / 1000 * LOOPS_PER_US_WITHOUT_TSC)
             break;
         __builtin_ia32_pause();
     }
+    if (completed(idx)) {
+        spin_ns = spin_ns * 2 > SPIN_MAX_NS ? SPIN_MAX_NS : spin_ns * 2;
+        return;
+    }
+    spin_ns = spin_ns / 2 < SPIN_MIN_NS ? SPIN_MIN_NS : spin_ns / 2;
     while (!completed(idx)) {
         struct uk_hc_blkring a = {0, UK_BLKRING_WAIT, 0, idx + 1, 0};
         uk_hypercall(UK_HC_BLKRING, &a);

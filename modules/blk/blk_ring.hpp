@@ -45,7 +45,8 @@ public:
 
 private:
     void thread_main();
-    bool serve_pending();           // false when there was nothing to do
+    bool serve_pending();           // false when there was nothing to do; holds serving_
+    bool try_serve();               // serve_pending() if no one else is serving
     bool wait_for_work();           // spins briefly, then sleeps on the doorbell
     void fail(uk_status status);
     std::atomic_ref<uint64_t> ring_word(uint64_t offset) const;
@@ -63,7 +64,10 @@ private:
     std::byte* ring_ = nullptr;     // GuestMemory's checked span of the whole ring
     std::atomic<bool> active_{false};
 
-    uint64_t head_ = 0;             // the thread's own: descriptors consumed (never re-read)
+    // Whoever serves holds `serving_`: the I/O thread, or the run loop's thread in WAIT when
+    // the I/O thread is not running (on a busy host it may wait long for a CPU).
+    std::atomic<bool> serving_{false};
+    std::atomic<uint64_t> head_{0}; // the monitor's own: descriptors consumed (never re-read)
     std::atomic<uint64_t> done_{0}; // the monitor's copy of `done` (the guest's may be scribbled)
     std::atomic<uint32_t> seq_{0};  // futex word: bumped on every completion batch
     std::atomic<uint32_t> waiters_{0};
