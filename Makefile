@@ -176,8 +176,10 @@ $(BUILD)/obj/unit-guestlib/%.o: guest-abi/lib/%.c
 # The guest-library unit tests include its private headers (format.h, heap.h).
 $(patsubst %.cpp,$(BUILD)/obj/%.o,$(UNIT_SRCS)): CXXFLAGS += -Iguest-abi/lib
 
+# The blk ring's thread and I/O helpers are unit-tested without the module (no registration).
+UNIT_MODULE_OBJS := $(BUILD)/obj/modules/blk/blk_ring.o $(BUILD)/obj/modules/blk/blk_io.o
 $(UNIT_BIN): $(patsubst %.cpp,$(BUILD)/obj/%.o,$(UNIT_SRCS)) \
-             $(patsubst guest-abi/lib/%.c,$(BUILD)/obj/unit-guestlib/%.o,$(UNIT_GUESTLIB)) $(LIBUKMON)
+             $(patsubst guest-abi/lib/%.c,$(BUILD)/obj/unit-guestlib/%.o,$(UNIT_GUESTLIB)) $(UNIT_MODULE_OBJS) $(LIBUKMON)
 	@mkdir -p $(@D)
 	$(CXX) $(SAN) -o $@ $^ $(LDLIBS_MONITOR)
 

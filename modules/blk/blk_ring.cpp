@@ -41,10 +41,10 @@ constexpr uint64_t off_error = offsetof(uk_blkring, error);
 
 }  // namespace
 
-void RingServer::start(const BlkModule& module, const GuestMemory& mem, Doorbells* doorbells,
+void RingServer::start(std::span<const Device> devices, const GuestMemory& mem, Doorbells* doorbells,
                        const SyscallPolicy& device_rules) {
     if (!doorbells) return;
-    module_ = &module;
+    devices_ = devices;
     mem_.emplace(mem);
     doorbell_ = UniqueFd(::eventfd(0, EFD_CLOEXEC));
     if (!doorbell_) throw_errno("eventfd for the blk ring");
@@ -83,6 +83,10 @@ void RingServer::add_syscall_rules(SyscallPolicy& p) const {
             "UK_BLKRING_WAIT, and the exit path waiting for the ring thread to stop");
     p.allow(__NR_futex, {{1, FUTEX_WAKE_PRIVATE, ~0ull, "FUTEX_WAKE_PRIVATE"}}, "blk",
             "UK_BLKRING_WAIT serving the ring itself: the wake after a completion or a broken ring");
+}
+
+const Device* RingServer::device(uint64_t handle) const {
+    return handle < devices_.size() && devices_[handle].attached ? &devices_[handle] : nullptr;
 }
 
 std::atomic_ref<uint64_t> RingServer::ring_word(uint64_t offset) const {
@@ -155,7 +159,7 @@ bool RingServer::serve_pending() {
         const auto d = mem_->read<uk_blkring_desc>(ring_gpa_ + offsetof(uk_blkring, desc) + slot * sizeof(uk_blkring_desc),
                                                    "blk ring descriptor");
         RingRequest r;
-        uk_status s = parse_ring_desc(d, [&](uint64_t h) { return module_->device(h); }, *mem_, ring_gpa_, r);
+        uk_status s = parse_ring_desc(d, [&](uint64_t h) { return device(h); }, *mem_, ring_gpa_, r);
         if (s == UK_OK) {
             const int fd = r.device->fd.get();
             bool ok = true;

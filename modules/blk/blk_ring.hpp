@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include <ukmon/abi.h>
@@ -18,14 +19,15 @@
 
 namespace ukmon::blk {
 
-class BlkModule;
+struct Device;
 
 class RingServer {
 public:
     // Before lockdown. Without doorbells (seccomp) or devices it starts nothing and setup()
     // says UK_EINVAL, so the guest library keeps the direct calls. `device_rules`: the blk
     // module's pread64/pwrite64/fsync rules, the core of the thread's own filter.
-    void start(const BlkModule& module, const GuestMemory& mem, Doorbells* doorbells,
+    // `devices`: the module's table by handle (attached ones only are served).
+    void start(std::span<const Device> devices, const GuestMemory& mem, Doorbells* doorbells,
                const SyscallPolicy& device_rules);
     bool started() const { return started_; }
 
@@ -51,7 +53,9 @@ private:
     void fail(uk_status status);
     std::atomic_ref<uint64_t> ring_word(uint64_t offset) const;
 
-    const BlkModule* module_ = nullptr;
+    const Device* device(uint64_t handle) const;  // attached, or nullptr
+
+    std::span<const Device> devices_;
     std::optional<GuestMemory> mem_;
     UniqueFd doorbell_;             // eventfd: the guest's outb, setup's and stop's kick
     uint16_t port_ = 0;

@@ -9,7 +9,7 @@ void BlkModule::start_io(const GuestMemory& mem, Doorbells* doorbells) {
     if (!any) return;
     SyscallPolicy device_rules;  // the thread's filter starts from the device model's own rules
     add_syscall_rules(device_rules);
-    ring_.start(*this, mem, doorbells, device_rules);
+    ring_.start(devices_, mem, doorbells, device_rules);
 }
 
 void blkring_hypercall(void* owner, RunContext& ctx, uint64_t gpa) {

@@ -7,6 +7,8 @@
 #include <doctest/doctest.h>
 
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -118,4 +120,34 @@ TEST_CASE("blk ring: writes through the library are on disk after a halt without
             CHECK(after.substr(8 * 4096) == before.substr(8 * 4096));
         }
     });
+}
+
+TEST_CASE("blk ring: while a guest streams, every thread of the monitor is under a seccomp filter and only the run loop's takes signals") {
+    for_each_backend("blk ring thread lockdown", [](const std::string& b) {
+        const char* san = std::getenv("UKMON_SANITIZE");
+        if (san && std::string(san) == "1") {
+            std::printf("SKIP: blk ring thread lockdown: sanitizer builds install no kvm monitor filter\n");
+            return;
+        }
+        TempDir dir;
+        std::string disk = make_disk(dir);
+        // The guest streams for 3 s; after 1 s, list each thread's Seccomp mode and whether it
+        // blocks SIGTERM (bit 15 of SigBlk). kvm's own kernel threads (kvm-*) are not ours.
+        std::string script =
+            "\"$0\" --backend=" + b + " --timeout=3 --block:disk=" + disk + " -- stream >/dev/null 2>&1 & pid=$!; "
+            "sleep 1; for t in /proc/$pid/task/*; do n=$(cat $t/comm); case $n in kvm-*) continue;; esac; "
+            "echo \"$(awk '/^Seccomp:/{s=$2} /^SigBlk:/{b=$2} END{print s, b}' $t/status)\"; done; wait $pid";
+        RunResult r = run({"sh", "-c", script, guest_exe("hostile_ring")});
+        INFO(r.describe());
+        auto lines = r.out_lines();
+        REQUIRE(lines.size() == 2);  // the run loop's thread and the ring thread
+        int blocking_term = 0;
+        for (const std::string& l : lines) {
+            CHECK(l.rfind("2 ", 0) == 0);  // SECCOMP_MODE_FILTER
+            unsigned long long mask = std::stoull(l.substr(2), nullptr, 16);
+            blocking_term += (mask >> (15 - 1)) & 1;
+        }
+        CHECK(blocking_term == 1);
+        check_exit(r, 251);
+    }, {"kvm"});
 }
