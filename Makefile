@@ -27,12 +27,15 @@ endif
 CXXFLAGS := $(CXXFLAGS_BASE) $(SAN)
 LDFLAGS_MONITOR := $(LINK_MODE) $(SAN)
 
-# ---- guest side: freestanding, static, non-PIE, linked at 1 MiB ----------------------------
-GUEST_INC := -isystem $(shell $(GUEST_CC) -print-file-name=include) -Iguest-abi/include -Iguest-abi/include/libc
-GUEST_CFLAGS := -std=c11 -O2 -g $(WARN) -ffreestanding -nostdinc $(GUEST_INC) -fno-pie \
-                -fno-stack-protector -fcf-protection=none
+# ---- guest side: newlib, static, non-PIE, linked at 1 MiB (mk/guest-runtime.mk) ----------
+include mk/guest-runtime.mk
+GUEST_INC := -isystem $(shell $(GUEST_CC) -print-file-name=include) -isystem $(NEWLIB_INC) $(NEWLIB_DEFS) -Iguest-abi/include
+GUEST_FLAGS := -O2 -g $(WARN) -nostdinc $(GUEST_INC) -fno-pie \
+               -fno-stack-protector -fcf-protection=none -ffunction-sections -fdata-sections
+GUEST_CFLAGS := -std=c11 $(GUEST_FLAGS)
 GUEST_LDFLAGS := -nostdlib -static -no-pie -Wl,-T,guest-abi/guest.ld -Wl,--build-id=none \
-                 -Wl,-z,noexecstack -Wl,-z,max-page-size=4096
+                 -Wl,-z,noexecstack -Wl,-z,max-page-size=4096 -Wl,--gc-sections -Wl,--eh-frame-hdr \
+                 -Wl,--compress-debug-sections=zlib
 
 GUESTLIB_SRCS := $(wildcard guest-abi/lib/*.c)
 GUESTLIB_OBJS := $(patsubst guest-abi/lib/%.c,$(BUILD)/guest/%.o,$(GUESTLIB_SRCS))
@@ -61,12 +64,11 @@ UKBAKE := $(BUILD)/bin/ukbake
 # ---- examples and test guests -----------------------------------------------------------
 EXAMPLES := $(notdir $(wildcard examples/*))
 EXAMPLE_APPS := $(addprefix $(BUILD)/,$(EXAMPLES))
-TEST_GUEST_SRCS := $(wildcard tests/guests/*.c)
-TEST_GUESTS := $(patsubst tests/guests/%.c,$(BUILD)/tests/guests/%.elf,$(TEST_GUEST_SRCS))
-TEST_APPS := $(patsubst tests/guests/%.c,$(BUILD)/tests/bin/%,$(TEST_GUEST_SRCS))
+TEST_GUEST_SRCS := $(wildcard tests/guests/*.c tests/guests/*.cpp)
+TEST_GUESTS := $(patsubst tests/guests/%,$(BUILD)/tests/guests/%.elf,$(basename $(TEST_GUEST_SRCS)))
+TEST_APPS := $(patsubst tests/guests/%,$(BUILD)/tests/bin/%,$(basename $(TEST_GUEST_SRCS)))
 
 UNIT_SRCS := $(wildcard tests/unit/*.cpp)
-UNIT_GUESTLIB := guest-abi/lib/format.c guest-abi/lib/heap.c
 UNIT_BIN := $(BUILD)/tests/unit_tests
 INTEGRATION_SRCS := $(wildcard tests/integration/*.cpp)
 INTEGRATION_BIN := $(BUILD)/tests/integration_tests
@@ -114,7 +116,7 @@ $(BUILD)/lib/modules/%.o: $$(addprefix $(BUILD)/obj/,$$(subst .cpp,.o,$$(wildcar
 	ld -r -o $@ $^
 
 # ---- guest library --------------------------------------------------------------------
-$(BUILD)/guest/%.o: guest-abi/lib/%.c
+$(BUILD)/guest/%.o: guest-abi/lib/%.c | $(NEWLIB_STAMP)
 	@mkdir -p $(@D)
 	$(GUEST_CC) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
 
@@ -128,7 +130,8 @@ $(GUESTLIB): $(GUESTLIB_OBJS)
 # Links a guest: $(call link-guest,OUT,OBJS)
 define link-guest
 	@mkdir -p $(dir $(1))
-	$(GUEST_CC) $(GUEST_LDFLAGS) -o $(1) $(GUEST_CRT0) $(2) $(GUESTLIB) -lgcc
+	$(GUEST_CC) $(GUEST_LDFLAGS) -o $(1) $(GUEST_CRT0) $(2) \
+	    -Wl,--start-group $(GUESTLIB) $(GUEST_RT_LIBS) -lgcc -lgcc_eh -Wl,--end-group
 endef
 
 # ---- tools ----------------------------------------------------------------------------
@@ -143,10 +146,11 @@ $(UKBAKE): tools/ukbake
 BAKE_DEPS := $(UKBAKE) $(INSPECT) $(LIBUKMON) $(MAIN_OBJS) $(MODULE_OBJS)
 
 # ---- examples: examples/NAME/*.c -> build/examples/NAME.elf -> build/NAME ---------------
-$(BUILD)/examples/%.elf: $$(addprefix $(BUILD)/guest-obj/,$$(subst .c,.o,$$(wildcard examples/$$*/*.c))) $(GUESTLIB) $(GUEST_CRT0)
+$(BUILD)/examples/%.elf: $$(addprefix $(BUILD)/guest-obj/,$$(addsuffix .o,$$(basename $$(wildcard examples/$$*/*.c examples/$$*/*.cpp)))) \
+                         $(GUESTLIB) $(GUEST_CRT0) $(GUEST_RT_DEPS) guest-abi/guest.ld
 	$(call link-guest,$@,$(filter $(BUILD)/guest-obj/%,$^))
 
-$(BUILD)/guest-obj/%.o: %.c
+$(BUILD)/guest-obj/%.o: %.c | $(NEWLIB_STAMP)
 	@mkdir -p $(@D)
 	$(GUEST_CC) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
 
@@ -154,7 +158,7 @@ $(EXAMPLE_APPS): $(BUILD)/%: $(BUILD)/examples/%.elf $(BAKE_DEPS)
 	$(UKBAKE) $< -o $@
 
 # ---- test guests: tests/guests/NAME.c -> build/tests/bin/NAME ------------------------------
-$(BUILD)/tests/guests/%.elf: $(BUILD)/guest-obj/tests/guests/%.o $(GUESTLIB) $(GUEST_CRT0)
+$(BUILD)/tests/guests/%.elf: $(BUILD)/guest-obj/tests/guests/%.o $(GUESTLIB) $(GUEST_CRT0) $(GUEST_RT_DEPS) guest-abi/guest.ld
 	$(call link-guest,$@,$<)
 
 # hostile_symbol: a function name with a newline, a forged line and an escape sequence
@@ -169,17 +173,9 @@ $(TEST_APPS): $(BUILD)/tests/bin/%: $(BUILD)/tests/guests/%.elf $(BAKE_DEPS)
 	$(UKBAKE) $< -o $@
 
 # ---- tests ----------------------------------------------------------------------------
-$(BUILD)/obj/unit-guestlib/%.o: guest-abi/lib/%.c
-	@mkdir -p $(@D)
-	$(CC) -std=c11 -O1 -g $(WARN) $(SAN) -Iguest-abi/include -c $< -o $@
-
-# The guest-library unit tests include its private headers (format.h, heap.h).
-$(patsubst %.cpp,$(BUILD)/obj/%.o,$(UNIT_SRCS)): CXXFLAGS += -Iguest-abi/lib
-
 # The blk ring's thread and I/O helpers are unit-tested without the module (no registration).
 UNIT_MODULE_OBJS := $(BUILD)/obj/modules/blk/blk_ring.o $(BUILD)/obj/modules/blk/blk_io.o
-$(UNIT_BIN): $(patsubst %.cpp,$(BUILD)/obj/%.o,$(UNIT_SRCS)) \
-             $(patsubst guest-abi/lib/%.c,$(BUILD)/obj/unit-guestlib/%.o,$(UNIT_GUESTLIB)) $(UNIT_MODULE_OBJS) $(LIBUKMON)
+$(UNIT_BIN): $(patsubst %.cpp,$(BUILD)/obj/%.o,$(UNIT_SRCS)) $(UNIT_MODULE_OBJS) $(LIBUKMON)
 	@mkdir -p $(@D)
 	$(CXX) $(SAN) -o $@ $^ $(LDLIBS_MONITOR)
 

@@ -1,5 +1,7 @@
-/* Guest start-up in C: keep the boot info, run C++ constructors, call main, halt. */
+/* Guest start-up in C: keep the boot info, run constructors, call main, exit through newlib
+ * (atexit handlers, C++ destructors, stdio flush), which halts in _exit. */
 #include <stdint.h>
+#include <stdlib.h>
 #include <ukmon/guest.h>
 
 /* Every guest carries the ABI version it was built for; the monitor refuses a mismatch. */
@@ -17,6 +19,12 @@ static uint64_t monotonic_at_boot; /* when the host gives no tsc_hz */
 int main(int argc, char **argv);
 extern void (*__init_array_start[])(void);
 extern void (*__init_array_end[])(void);
+extern void (*__fini_array_start[])(void);
+extern void (*__fini_array_end[])(void);
+
+/* C++ registers each global object's destructor with __cxa_atexit(fn, obj, &__dso_handle);
+ * a static executable is its own only "shared object". */
+void *__dso_handle = &__dso_handle;
 
 const struct uk_boot_info *uk_boot_info(void) { return boot_info; }
 
@@ -44,14 +52,21 @@ uint64_t uk_monotonic_ns(void)
     return (ticks / hz) * 1000000000ull + (ticks % hz) * 1000000000ull / hz;
 }
 
+/* __attribute__((destructor)) functions, in reverse order, after every atexit handler. */
+static void run_fini_array(void)
+{
+    for (void (**dtor)(void) = __fini_array_end; dtor != __fini_array_start;)
+        (*--dtor)();
+}
+
 __attribute__((noreturn)) void uk_start_c(const struct uk_boot_info *bi)
 {
     boot_info = bi;
     tsc_at_boot = rdtsc();
     if (bi->tsc_hz == 0)
         monotonic_at_boot = host_monotonic_ns();
+    atexit(run_fini_array); /* first registered, so it runs last */
     for (void (**ctor)(void) = __init_array_start; ctor != __init_array_end; ++ctor)
         (*ctor)();
-    int status = main((int)bi->argc, (char **)(uintptr_t)bi->argv);
-    uk_halt((uint64_t)status, 0, 0);
+    exit(main((int)bi->argc, (char **)(uintptr_t)bi->argv));
 }

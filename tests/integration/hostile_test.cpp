@@ -4,6 +4,7 @@
 // itself may not. Also --timeout, and what the monitor process holds while a guest runs
 // (fds, no_new_privs, the filter). See docs/security.md for the table of cases.
 #include <doctest/doctest.h>
+#include <ukmon/abi.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -73,7 +74,7 @@ struct Call {
 };
 const std::vector<Call> core_calls{{0, "walltime", 24}, {1, "puts", 24}, {2, "poll", 24}, {9, "halt", 32}};
 const std::vector<Call> blk_calls{
-    {3, "blkinfo", 40}, {4, "blkwrite", 40}, {5, "blkread", 40}, {10, "blkflush", 16}, {13, "blkring", 40}};
+    {3, "blkinfo", 40}, {4, "blkwrite", 40}, {5, "blkread", 40}, {10, "blkflush", 16}, {14, "blkring", 40}};
 const std::vector<Call> net_calls{
     {6, "netinfo", 32}, {7, "netwrite", 40}, {8, "netread", 40}, {11, "netwritev", 40}, {12, "netreadv", 40}};
 
@@ -355,7 +356,7 @@ TEST_CASE("hostile: a net call's bad argument struct ends the run naming the cal
 
 TEST_CASE("hostile: unknown hypercall numbers, also 2^32+1, 2^32+9 (halt's low bits) and 2^64-1, end the run naming the number") {
     for_each_backend("hostile unknown numbers", [](const std::string& b) {
-        for (uint64_t nr : std::vector<uint64_t>{14, 15, 255, 0x1'0000'0001, 0x1'0000'0009, 1ull << 63, UINT64_MAX}) {
+        for (uint64_t nr : std::vector<uint64_t>{uint64_t(UK_HC_MAX), uint64_t(UK_HC_MAX) + 1, 255, 0x1'0000'0001, 0x1'0000'0009, 1ull << 63, UINT64_MAX}) {
             std::string cmd = "call:" + std::to_string(nr) + ":stack";
             RunResult r = run_on(guest_exe("hostile_args"), b, {}, {cmd});
             CAPTURE(cmd);

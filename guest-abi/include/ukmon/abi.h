@@ -9,7 +9,7 @@
 
 #define UK_ABI_VERSION 1u
 /* Number of hypercalls (== UK_HC_MAX); a macro so the monitor's gate assembly can use it. */
-#define UK_HC_COUNT 14
+#define UK_HC_COUNT 15
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
@@ -36,7 +36,8 @@ enum uk_hypercall {
     UK_HC_BLKFLUSH = 10,  /* fsync the device now (it is also flushed at exit) */
     UK_HC_NETWRITEV = 11, /* many frames per call: one exit carries a batch */
     UK_HC_NETREADV = 12,
-    UK_HC_BLKRING = 13,   /* set up or wait on the blk ring (kvm): requests without exits */
+    UK_HC_RANDOM = 13,    /* bytes from the host kernel's random generator (getrandom(2)) */
+    UK_HC_BLKRING = 14,   /* set up or wait on the blk ring (kvm): requests without exits */
     UK_HC_MAX
 };
 
@@ -179,6 +180,15 @@ struct uk_hc_halt {
     uint64_t cookie_len;  /* IN */
 };
 
+/* Random bytes, as getrandom(2) with no flags gives them: never the same bytes twice. */
+#define UK_RANDOM_MAX 256u
+
+struct uk_hc_random {
+    int64_t ret;          /* OUT: UK_EINVAL when len > UK_RANDOM_MAX; UK_EFAULT; UK_EIO */
+    uint64_t data;        /* IN: guest address of the buffer */
+    uint64_t len;         /* IN: 0..UK_RANDOM_MAX bytes; all of them are filled or ret says why */
+};
+
 /* ---- the blk ring (kvm only): requests and completions in guest memory ------------------
  * The guest library owns one ring for all blk devices. It writes a descriptor, publishes it by
  * advancing sq_tail, rings the doorbell only when the monitor says its I/O thread sleeps
@@ -250,6 +260,8 @@ UK_STATIC_ASSERT(sizeof(struct uk_hc_halt) == 32, "halt layout");
 UK_STATIC_ASSERT(sizeof(struct uk_hc_blkflush) == 16, "blkflush layout");
 UK_STATIC_ASSERT(sizeof(struct uk_net_frame) == 24, "net frame layout");
 UK_STATIC_ASSERT(sizeof(struct uk_hc_netv) == 40, "netv layout");
+UK_STATIC_ASSERT(sizeof(struct uk_hc_random) == 24, "random layout");
+UK_STATIC_ASSERT(__builtin_offsetof(struct uk_hc_random, len) == 16, "random len offset");
 UK_STATIC_ASSERT(sizeof(struct uk_blkring_desc) == 32, "blkring desc layout");
 UK_STATIC_ASSERT(__builtin_offsetof(struct uk_blkring, done) == 64, "blkring done offset");
 UK_STATIC_ASSERT(__builtin_offsetof(struct uk_blkring, desc) == 128, "blkring desc offset");

@@ -51,6 +51,9 @@ int uk_netread(uint64_t handle, void *buf, size_t size, size_t *got);
  * *done gets the number of frames written / read. */
 int uk_netwritev(uint64_t handle, struct uk_net_frame *frames, size_t count, size_t *done);
 int uk_netreadv(uint64_t handle, struct uk_net_frame *frames, size_t count, size_t *done);
+/* len (at most UK_RANDOM_MAX) bytes from the host kernel's random generator. getentropy and
+ * arc4random (newlib) are built on it. */
+int uk_random(void *buf, size_t len);
 __attribute__((noreturn)) void uk_halt(uint64_t status, const void *cookie, size_t cookie_len);
 
 /* The raw gate, for tests that must pass what the wrappers never would. */

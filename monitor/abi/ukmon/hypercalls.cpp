@@ -7,6 +7,7 @@
 #include <ctime>
 
 #include "monitor/error.hpp"
+#include "monitor/abi/ukmon/random.hpp"
 
 namespace ukmon {
 namespace {
@@ -80,6 +81,7 @@ void register_core_hypercalls(Dispatcher& d) {
     d.set(UK_HC_PUTS, {puts, nullptr});
     if (!d.has(UK_HC_POLL)) d.set(UK_HC_POLL, {poll, nullptr});  // the net module brings its own
     d.set(UK_HC_HALT, {halt, nullptr});
+    register_random_hypercall(d);
 }
 
 }  // namespace ukmon

@@ -9,6 +9,7 @@
 #include "monitor/abi/ukmon/boot_info.hpp"
 #include "monitor/abi/ukmon/hypercalls.hpp"
 #include "monitor/abi/ukmon/manifest.hpp"
+#include "monitor/abi/ukmon/random.hpp"
 #include "monitor/abi/ukmon/rights.hpp"
 
 namespace ukmon::abi_ukmon {
@@ -43,6 +44,7 @@ public:
                 "walltime hypercall, --stats times (when the vDSO falls back)");
         p.allow(__NR_clock_nanosleep, {{0, CLOCK_MONOTONIC, ~0ull, "CLOCK_MONOTONIC"}}, "core",
                 "poll hypercall without NICs: sleep until the deadline");
+        add_random_rules(p);  // random hypercall: getrandom, flags 0 and short lengths only
     }
 
 private:

@@ -1,0 +1,169 @@
+# The guest runtime: newlib (libc, libm) built once per build tree from Debian's
+# newlib-source tarball, the C++ support pieces, and the guest toolchain wrappers
+# (build/bin/ukmon-cc, ukmon-c++, build/guest-runtime/pkgconfig/*.pc). See docs/runtime.md.
+# Included from the Makefile before its own first rule: `all` stays the default goal.
+.DEFAULT_GOAL := all
+
+RT := $(BUILD)/guest-runtime
+NEWLIB_TARBALL := $(firstword $(wildcard /usr/src/newlib/newlib-*.tar.*))
+NEWLIB_PREFIX := $(RT)/newlib
+NEWLIB_INC := $(NEWLIB_PREFIX)/x86_64-elf/include
+NEWLIB_LIBDIR := $(NEWLIB_PREFIX)/x86_64-elf/lib
+NEWLIB_STAMP := $(RT)/newlib.stamp
+
+# Only libc and libm; no multilib, no locks (a guest has one thread), no iconv; the system
+# calls are ours (guest-abi/lib/syscalls.c). C99 and long long formats so printf matches
+# glibc's. Red zone kept: see docs/runtime.md ("Compiler flags").
+NEWLIB_CONFIG := --target=x86_64-elf --disable-multilib --disable-newlib-supplied-syscalls \
+                 --disable-newlib-multithread --enable-newlib-io-c99-formats \
+                 --enable-newlib-io-long-long --disable-newlib-iconv --disable-nls
+NEWLIB_CFLAGS := -O2 -g1 -fno-pie -fno-stack-protector -fcf-protection=none \
+                 -ffunction-sections -fdata-sections
+
+# Unpack, configure, build and install into $(NEWLIB_PREFIX); the stamp makes it once.
+$(NEWLIB_STAMP):
+	@test -n "$(NEWLIB_TARBALL)" || { echo "newlib: /usr/src/newlib/newlib-*.tar.* is missing (make deps installs newlib-source)" >&2; exit 1; }
+	rm -rf $(RT)/newlib-src $(RT)/newlib-build $(NEWLIB_PREFIX)
+	mkdir -p $(RT)/newlib-src $(RT)/newlib-build
+	tar xf $(NEWLIB_TARBALL) -C $(RT)/newlib-src --strip-components=1
+	cd $(RT)/newlib-build && ../newlib-src/configure $(NEWLIB_CONFIG) --prefix=$(abspath $(NEWLIB_PREFIX)) \
+	    CC_FOR_TARGET=$(GUEST_CC) AR_FOR_TARGET=ar AS_FOR_TARGET=as RANLIB_FOR_TARGET=ranlib \
+	    NM_FOR_TARGET=nm LD_FOR_TARGET=ld CFLAGS_FOR_TARGET="$(NEWLIB_CFLAGS)" > configure.log 2>&1 \
+	    || { tail -20 configure.log; exit 1; }
+	$(MAKE) -C $(RT)/newlib-build all-target-newlib > $(RT)/newlib-build/build.log 2>&1 \
+	    || { tail -30 $(RT)/newlib-build/build.log; exit 1; }
+	$(MAKE) -C $(RT)/newlib-build install-target-newlib > $(RT)/newlib-build/install.log 2>&1 \
+	    || { tail -30 $(RT)/newlib-build/install.log; exit 1; }
+	rm -rf $(RT)/newlib-src $(RT)/newlib-build
+	touch $@
+
+NEWLIB_LIBS := $(NEWLIB_LIBDIR)/libc.a $(NEWLIB_LIBDIR)/libm.a
+$(NEWLIB_LIBS): $(NEWLIB_STAMP)
+
+# newlib declares clock_gettime and CLOCK_MONOTONIC only where the platform says it has
+# them; the guest glue implements both (guest-abi/lib/syscalls.c).
+NEWLIB_DEFS := -D_POSIX_TIMERS=1 -D_POSIX_MONOTONIC_CLOCK=200112L
+
+# Rebuild newlib when its source or configuration changes, not on every edit of this file.
+NEWLIB_SIG := $(NEWLIB_TARBALL) $(NEWLIB_CONFIG) $(NEWLIB_CFLAGS)
+$(RT)/newlib.sig: FORCE
+	@mkdir -p $(@D)
+	@echo '$(NEWLIB_SIG)' | cmp -s - $@ || echo '$(NEWLIB_SIG)' > $@
+$(NEWLIB_STAMP): $(RT)/newlib.sig
+.PHONY: FORCE
+
+# ---- C++: the host's libstdc++ headers over newlib, GCC's runtime pieces, our glue ---------
+# The headers see newlib and one thread: guest-abi/cxx overrides the OS, locale and gthreads
+# headers, and c++config.h is the host's without what a guest has not (TLS, futexes,
+# threads). Only the host runtime objects listed here are linked, and each is checked to
+# need nothing but newlib and our glue in guest-abi/cxx (see docs/runtime.md, "C++").
+GUEST_CXX ?= g++
+GCC_MAJOR := $(shell $(GUEST_CXX) -dumpversion)
+HOST_CXX_INC := /usr/include/c++/$(GCC_MAJOR)
+HOST_CXX_TARGET_INC := /usr/include/x86_64-linux-gnu/c++/$(GCC_MAJOR)
+GUEST_CXX_INC := -isystem $(RT)/cxx -isystem guest-abi/cxx -isystem $(HOST_CXX_INC) \
+                 -isystem $(HOST_CXX_TARGET_INC) -isystem $(HOST_CXX_INC)/backward
+# Recursive: GUEST_FLAGS is defined by the Makefile after this file is included.
+GUEST_CXXFLAGS = -std=c++20 -nostdinc++ $(GUEST_CXX_INC) $(GUEST_FLAGS) -include ukmon_cxx_math.h
+RT_CXXCONFIG := $(RT)/cxx/bits/c++config.h
+CXXCONFIG_DROP := _GLIBCXX_HAVE_TLS|_GLIBCXX_HAVE_LINUX_FUTEX|_GLIBCXX_HAS_GTHREADS|_GLIBCXX_USE_PTHREAD_[A-Z_]+|_GLIBCXX_HAVE___CXA_THREAD_ATEXIT_IMPL|_GLIBCXX_HAVE_POSIX_SEMAPHORE|_GLIBCXX_USE_SCHED_YIELD|_GLIBCXX_HAVE_LINUX_RANDOM_H|_GLIBCXX_HAVE_SYS_SDT_H|_GLIBCXX_USE_DEV_RANDOM|_GLIBCXX_HAVE_TIMESPEC_GET
+
+$(RT_CXXCONFIG): $(HOST_CXX_TARGET_INC)/bits/c++config.h mk/guest-runtime.mk
+	@mkdir -p $(@D)
+	sed -E '/define ($(CXXCONFIG_DROP)) /d' $< > $@.tmp && mv $@.tmp $@
+
+# libsupc++ (all but its TLS globals and its stderr terminate handler, which guest-abi/cxx
+# replace, and thread_local destructors) plus the libstdc++ objects behind strings,
+# containers, std::function and the std exception classes.
+HOST_LIBSTDCXX := $(shell $(GUEST_CXX) -print-file-name=libstdc++.a)
+HOST_LIBSUPCXX := $(shell $(GUEST_CXX) -print-file-name=libsupc++.a)
+SUPCXX_DROP := eh_globals.o vterminate.o atexit_thread.o
+STDCXX_KEEP := cow-stdexcept.o cow-string-inst.o functexcept.o functional.o hash_bytes.o \
+               hashtable_c++0x.o list.o snprintf_lite.o sso_string.o stdexcept.o string-inst.o tree.o
+RT_STDCXX := $(RT)/lib/libukstdcxx.a
+$(RT_STDCXX): $(HOST_LIBSTDCXX) $(HOST_LIBSUPCXX)
+	@mkdir -p $(@D)
+	rm -rf $@ $(RT)/stdcxx-objs && mkdir -p $(RT)/stdcxx-objs
+	cd $(RT)/stdcxx-objs && ar x $(HOST_LIBSTDCXX) \
+	    $(filter-out $(SUPCXX_DROP),$(shell ar t $(HOST_LIBSUPCXX))) $(STDCXX_KEEP)
+	ar rcs $@ $(RT)/stdcxx-objs/*.o && rm -rf $(RT)/stdcxx-objs
+
+# Our C++ glue (guest-abi/cxx/*.cpp): an archive, so a C guest links none of it.
+RT_CXXRT := $(RT)/lib/libukcxxrt.a
+RT_CXXRT_OBJS := $(patsubst guest-abi/cxx/%.cpp,$(RT)/obj/%.o,$(wildcard guest-abi/cxx/*.cpp))
+$(RT)/obj/%.o: guest-abi/cxx/%.cpp $(RT_CXXCONFIG) | $(NEWLIB_STAMP)
+	@mkdir -p $(@D)
+	$(GUEST_CXX) $(GUEST_CXXFLAGS) -MMD -MP -c $< -o $@
+$(RT_CXXRT): $(RT_CXXRT_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+# Every symbol of every host object we allow resolves against newlib and our glue alone,
+# and none uses %fs (thread-local storage or glibc's stack guard): linked whole, once.
+RT_CXX_CHECKED := $(RT)/cxx-runtime.checked
+$(RT_CXX_CHECKED): $(RT_STDCXX) $(RT_CXXRT) $$(GUESTLIB) $$(GUEST_CRT0) $(NEWLIB_LIBS) guest-abi/guest.ld
+	printf 'int main(void) { return 0; }\n' > $(RT)/check_main.c
+	$(GUEST_CC) $(GUEST_CFLAGS) -c $(RT)/check_main.c -o $(RT)/check_main.o
+	$(GUEST_CC) $(filter-out -Wl$(comma)--gc-sections,$(GUEST_LDFLAGS)) -o $(RT)/check.elf $(GUEST_CRT0) \
+	    $(RT)/check_main.o -Wl,--whole-archive $(RT_STDCXX) $(RT_CXXRT) -Wl,--no-whole-archive \
+	    -Wl,--start-group $(GUESTLIB) $(NEWLIB_LIBS) -lgcc -lgcc_eh -Wl,--end-group
+	! objdump -d $(RT)/check.elf | grep -m3 '%fs:' || { echo "guest C++ runtime: a host object uses %fs" >&2; exit 1; }
+	rm -f $(RT)/check.elf $(RT)/check_main.* && touch $@
+
+comma := ,
+GUEST_RT_LIBS := $(RT_CXXRT) $(RT_STDCXX) $(NEWLIB_LIBS)
+GUEST_RT_DEPS := $(GUEST_RT_LIBS) $(RT_CXX_CHECKED)
+
+# ---- host twins of the conformance guests: the same source against glibc -----------------
+HOST_TWINS := $(BUILD)/tests/host/conformance_c $(BUILD)/tests/host/conformance_cxx
+all: $(HOST_TWINS)
+$(BUILD)/tests/host/%: tests/guests/%.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -O2 $(WARN) -o $@ $< -lm
+$(BUILD)/tests/host/%: tests/guests/%.cpp
+	@mkdir -p $(@D)
+	$(CXX) -std=c++20 -O2 $(WARN) -o $@ $<
+
+$(BUILD)/guest-obj/%.o: %.cpp $(RT_CXXCONFIG) | $(NEWLIB_STAMP)
+	@mkdir -p $(@D)
+	$(GUEST_CXX) $(GUEST_CXXFLAGS) -MMD -MP -c $< -o $@
+
+# ---- the guest toolchain for builds outside this tree -------------------------------------
+# build/bin/ukmon-cc, ukmon-c++ (compile and link in one command) and pkg-config files
+# (ukmon-guest, ukmon-guest-c++) name the same flags as the rules above, with absolute paths.
+# GUESTLIB and GUEST_CRT0 are defined after this file is read: recursive variables, and $$
+# (second expansion) in prerequisites.
+abs = $(abspath $(1))
+UKCC_COMPILE := -nostdinc -isystem $(shell $(GUEST_CC) -print-file-name=include) \
+                -isystem $(call abs,$(NEWLIB_INC)) $(NEWLIB_DEFS) -I$(CURDIR)/guest-abi/include \
+                -fno-pie -fno-stack-protector -fcf-protection=none -ffunction-sections -fdata-sections
+UKCXX_COMPILE := -nostdinc++ -isystem $(call abs,$(RT)/cxx) -isystem $(CURDIR)/guest-abi/cxx \
+                 -isystem $(HOST_CXX_INC) -isystem $(HOST_CXX_TARGET_INC) -isystem $(HOST_CXX_INC)/backward \
+                 $(UKCC_COMPILE) -include ukmon_cxx_math.h
+UKCC_LINK = -nostdlib -static -no-pie -Wl,-T,$(CURDIR)/guest-abi/guest.ld -Wl,--build-id=none \
+             -Wl,-z,noexecstack -Wl,-z,max-page-size=4096 -Wl,--gc-sections -Wl,--eh-frame-hdr \
+             -Wl,--compress-debug-sections=zlib $(call abs,$(GUEST_CRT0))
+UKCC_LIBS = $(call abs,$(GUESTLIB) $(GUEST_RT_LIBS)) -lgcc -lgcc_eh
+UKCC_TOOLS := $(BUILD)/bin/ukmon-cc $(BUILD)/bin/ukmon-c++ $(RT)/pkgconfig/ukmon-guest.pc \
+              $(RT)/pkgconfig/ukmon-guest-c++.pc
+all: $(UKCC_TOOLS)
+
+ukcc_sed = sed -e 's|@NAME@|$(notdir $@)|g' -e 's|@BUILD@|$(call abs,$(BUILD))|g' -e 's|@DRIVER@|$(1)|g' \
+               -e 's|@EXT@|$(2)|g' -e 's|@COMPILE@|$(3)|g' -e 's|@LINK@|$(UKCC_LINK)|g' -e 's|@LIBS@|$(UKCC_LIBS)|g'
+$(BUILD)/bin/ukmon-cc: tools/ukmon-cc.in mk/guest-runtime.mk $(GUEST_RT_DEPS) $$(GUESTLIB) $$(GUEST_CRT0)
+	@mkdir -p $(@D)
+	$(call ukcc_sed,$(GUEST_CC),c,$(UKCC_COMPILE)) $< > $@.tmp && chmod +x $@.tmp && mv $@.tmp $@
+$(BUILD)/bin/ukmon-c++: tools/ukmon-cc.in mk/guest-runtime.mk $(GUEST_RT_DEPS) $$(GUESTLIB) $$(GUEST_CRT0)
+	@mkdir -p $(@D)
+	$(call ukcc_sed,$(GUEST_CXX),cpp,$(UKCXX_COMPILE)) $< > $@.tmp && chmod +x $@.tmp && mv $@.tmp $@
+
+# pkg-config: Libs carries crt0.o too; the link script puts _start first whatever the order.
+UK_ABI_VERSION := $(shell sed -n 's/^\#define UK_ABI_VERSION \([0-9]*\)u.*/\1/p' guest-abi/include/ukmon/abi.h)
+ukcc_pc = printf '%s\n' 'Name: $(1)' \
+    'Description: ukmon guest runtime for $(2): newlib and the ukmon ABI glue$(if $(filter C++,$(2)), with GCC C++ runtime subset)' \
+    'Version: $(UK_ABI_VERSION)' 'Cflags: $(3)' 'Libs: $(UKCC_LINK) -Wl,--start-group $(UKCC_LIBS) -Wl,--end-group' > $@
+$(RT)/pkgconfig/ukmon-guest.pc: mk/guest-runtime.mk guest-abi/include/ukmon/abi.h
+	@mkdir -p $(@D)
+	$(call ukcc_pc,ukmon-guest,C,$(UKCC_COMPILE))
+$(RT)/pkgconfig/ukmon-guest-c++.pc: mk/guest-runtime.mk guest-abi/include/ukmon/abi.h
+	@mkdir -p $(@D)
+	$(call ukcc_pc,ukmon-guest-c++,C++,$(UKCXX_COMPILE))
