@@ -148,6 +148,8 @@ const std::vector<std::string> core_rules{
     "clock_gettime arg0 == CLOCK_REALTIME core walltime hypercall (when the vDSO falls back)",
     "clock_gettime arg0 == CLOCK_MONOTONIC core walltime hypercall, --stats times (when the vDSO falls back)",
     "clock_nanosleep arg0 == CLOCK_MONOTONIC core poll hypercall without NICs: sleep until the deadline",
+    "getrandom arg2 == 0 (no flags) && arg1 & mask == 0 (length < 512) core random hypercall: the host kernel's "
+    "random bytes (urandom pool, short reads)",
     "write arg0 == stderr core diagnoses and exit reports",
     "exit_group any arguments core the end of the run: the process exits with its code",
 };
