@@ -10,6 +10,7 @@
 
 #include "arch/x86_64/registers.hpp"
 #include "monitor/cli.hpp"
+#include "monitor/doorbells.hpp"
 #include "monitor/guest_memory.hpp"
 #include "monitor/guest_rights.hpp"
 #include "monitor/personality.hpp"
@@ -47,6 +48,8 @@ public:
     // 2. CPU or process set-up: the rights applied (page tables or mprotect), the entry state,
     //    the signal handlers a run needs. Before lockdown; may allocate.
     virtual void prepare(Run& run, const GuestRights& rights, const EntryState& entry) = 0;
+    // Doorbells a module's I/O thread may bind (after map_memory), or null (seccomp).
+    virtual Doorbells* doorbells() { return nullptr; }
     // The system calls it needs after lockdown (placeholder fds before prepare()).
     virtual void add_syscall_rules(SyscallPolicy& policy) const = 0;
     // --print-filter: what it prints after the policy table (seccomp: the BPF program).

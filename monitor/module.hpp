@@ -10,6 +10,7 @@
 
 #include "monitor/cli.hpp"
 #include "monitor/dispatcher.hpp"
+#include "monitor/doorbells.hpp"
 #include "monitor/guest_image.hpp"
 #include "monitor/sandbox/syscall_policy.hpp"
 
@@ -76,6 +77,12 @@ public:
         return false;
     }
     virtual void register_hypercalls(Dispatcher& d) = 0;
+    // Before lockdown, once guest memory exists: a module may start an I/O thread serving
+    // rings in `mem` (the guest's own rights) and woken by one of `doorbells` (null: none).
+    virtual void start_io(const GuestMemory& mem, Doorbells* doorbells) {
+        (void)mem;
+        (void)doorbells;
+    }
     // System calls its hypercall handlers and exit actions make, restricted to its fds.
     virtual void add_syscall_rules(SyscallPolicy& policy) const = 0;
     // DeviceAccess::guest_syscalls: the calls the guest may make on its devices itself (the

@@ -141,6 +141,7 @@ void Run::boot() {
     }
     exit_actions_.attach(b, ram, b.monitor_writes_all_ram(), *ctx_, rights_);
     b.prepare(*this, rights_, entry);
+    for (Module* m : modules_) m->start_io(ctx_->mem, b.doorbells());
     if (guarded_) {
         guardian::Duties duties;
         duties.timeout_seconds = options_.timeout_seconds;

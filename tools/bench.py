@@ -267,10 +267,13 @@ class Bench:
             add("blk seq %s 64 KiB, seccomp vs host p%s" % (op, op), ">=", 0.9,
                 self.figure(("blk", "65536", "seccomp", "blk_" + op, "mib_per_s"), "max"),
                 self.figure(("blk", "65536", "host", "blk_" + op, "mib_per_s"), "max"), "%.0f / %.0f MiB/s")
-        for op in ("read", "write"):
-            add("blk seq %s 1 MiB, kvm vs host p%s" % (op, op), ">=", 0.5,
-                self.figure(("blk", "1048576", "kvm", "blk_" + op, "mib_per_s"), "max"),
-                self.figure(("blk", "1048576", "host", "blk_" + op, "mib_per_s"), "max"), "%.0f / %.0f MiB/s")
+        # kvm blk goes through the blk ring (docs/performance.md, "The blk ring"); the targets
+        # are issue 15's: they must hold where an exit costs 25 µs and where it costs 78 µs.
+        for bs, label, target in (("1048576", "1 MiB", 0.85), ("65536", "64 KiB", 0.7), ("4096", "4 KiB", 0.4)):
+            for op in ("read", "write"):
+                add("blk seq %s %s, kvm vs host p%s" % (op, label, op), ">=", target,
+                    self.figure(("blk", bs, "kvm", "blk_" + op, "mib_per_s"), "max"),
+                    self.figure(("blk", bs, "host", "blk_" + op, "mib_per_s"), "max"), "%.0f / %.0f MiB/s")
         for size in NET_SIZES:
             add("net %d B frames/s, seccomp vs host TAP writer" % size, ">=", 0.9,
                 _k(self.figure(("net", str(size), "seccomp", "net_write", "fps"), "max")),
@@ -307,7 +310,7 @@ class Bench:
         w("%-*s  %-7s  %-*s  %7s  %s\n" % (wl, "line", "target", wm, "measured (ukmon / baseline)", "ratio", "result"))
         w("%s  %s  %s  %s  %s\n" % ("-" * wl, "-" * 7, "-" * wm, "-" * 7, "------"))
         for label, op, target, text, ratio in rows:
-            tgt = ("≤ " if op == "<=" else "≥ ") + ("%.1f×" % target if "memory" not in label and "executable" not in label
+            tgt = ("≤ " if op == "<=" else "≥ ") + ("%g×" % target if "memory" not in label and "executable" not in label
                                                     else "%g MiB" % target)
             rt = "-" if ratio is None else ("%.2f" % ratio if ratio != float("inf") else "inf")
             if ratio is not None and "memory" not in label and "executable" not in label:

@@ -14,6 +14,7 @@
 
 #include "backends/backend.hpp"
 #include "backends/kvm/guest_ram.hpp"
+#include "backends/kvm/io_doorbell.hpp"
 #include "backends/kvm/gdb/gdb_session.hpp"
 #include "backends/kvm/kvm_exit.hpp"
 #include "arch/x86_64/kvm_cpu_state.hpp"
@@ -70,6 +71,7 @@ public:
         return *full_;
     }
     uint64_t gate_address() const override { return gate_; }
+    Doorbells* doorbells() override { return &doorbells_; }
     uint64_t tsc_hz() const override {
         int khz = ::ioctl(vcpu_.get(), KVM_GET_TSC_KHZ, 0);
         return khz > 0 ? uint64_t(khz) * 1000 : 0;
@@ -186,6 +188,7 @@ private:
         if (xioctl(kvm_.get(), KVM_GET_API_VERSION, "KVM_GET_API_VERSION", 0) != KVM_API_VERSION)
             throw HostError("KVM API version mismatch", EINVAL);
         vm_ = UniqueFd(xioctl(kvm_.get(), KVM_CREATE_VM, "KVM_CREATE_VM", 0));
+        doorbells_.set_vm(vm_.get());
         mem_ = kvm::map_guest_ram(mem_size);
         kvm_userspace_memory_region region{};
         region.slot = 0;
@@ -414,6 +417,7 @@ private:
     UniqueFd kvm_, vm_, vcpu_;
     Mapping mem_, run_map_;
     std::optional<GuestMemory> full_;  // all of guest memory, from 0
+    kvm::PioDoorbells doorbells_;      // KVM_IOEVENTFD ports for modules' I/O threads
     uint64_t gate_ = 0;                // the gate page's address (the personality's layout)
     bool serve_syscalls_ = false;      // EntryState::serve_syscalls
     int syscall_stays_cpl3_ = -1;      // -1 unknown; PVM: 1, VT-x: 0

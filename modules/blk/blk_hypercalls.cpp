@@ -88,11 +88,14 @@ long BlkModule::device_io(uint32_t handle, bool write, std::span<std::byte> buf,
     return long(buf.size());
 }
 
+void blkring_hypercall(void* owner, RunContext& ctx, uint64_t gpa);  // blk_ring_module.cpp
+
 void BlkModule::register_hypercalls(Dispatcher& d) {
     d.set(UK_HC_BLKINFO, {blkinfo, this});
     d.set(UK_HC_BLKREAD, {blkread, this});
     d.set(UK_HC_BLKWRITE, {blkwrite, this});
     d.set(UK_HC_BLKFLUSH, {blkflush, this});
+    d.set(UK_HC_BLKRING, {blkring_hypercall, this});
 }
 
 }  // namespace ukmon::blk

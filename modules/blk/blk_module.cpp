@@ -38,6 +38,7 @@ void BlkModule::add_syscall_rules(SyscallPolicy& policy) const {
         if (d.read_only) continue;
         policy.allow(__NR_fsync, {{0, fd}}, "blk", "blkflush and the flush at exit on " + which);
     }
+    ring_.add_syscall_rules(policy);
 }
 
 bool BlkModule::device_info(uint32_t handle, DeviceInfo& out) const {
@@ -68,6 +69,7 @@ void BlkModule::add_guest_syscall_rules(SyscallPolicy& policy) const {
 
 // Runs inside the filter on every ending: fsync only, and a stack-formatted warning.
 bool BlkModule::exit_action() {
+    ring_.stop();  // first: every write the ring thread completed is then in the file
     bool ok = true;
     for (const Device& d : devices_) {
         if (!d.attached || d.read_only || sync_fd(d.fd.get())) continue;

@@ -11,6 +11,7 @@
 
 #include <ukmon/abi.h>
 
+#include "modules/blk/blk_ring.hpp"
 #include "monitor/module.hpp"
 #include "monitor/unique_fd.hpp"
 
@@ -44,6 +45,7 @@ public:
     void register_hypercalls(Dispatcher& d) override;
     bool device_info(uint32_t handle, DeviceInfo& out) const override;
     long device_io(uint32_t handle, bool write, std::span<std::byte> buf, uint64_t offset) override;
+    void start_io(const GuestMemory& mem, Doorbells* doorbells) override;  // blk_ring_module.cpp
     void add_syscall_rules(SyscallPolicy& policy) const override;
     void add_guest_syscall_rules(SyscallPolicy& policy) const override;
     bool exit_action() override;
@@ -55,8 +57,11 @@ public:
         return handle < devices_.size() && devices_[handle].attached ? &devices_[handle] : nullptr;
     }
 
+    RingServer& ring() { return ring_; }
+
 private:
     std::array<Device, max_device_handles> devices_{};
+    RingServer ring_;  // kvm: the request ring's I/O thread
 };
 
 // Option words: --block:NAME=FILE (read-write), --block-ro:NAME=FILE (read-only) and

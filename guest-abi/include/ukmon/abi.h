@@ -9,7 +9,7 @@
 
 #define UK_ABI_VERSION 1u
 /* Number of hypercalls (== UK_HC_MAX); a macro so the monitor's gate assembly can use it. */
-#define UK_HC_COUNT 14
+#define UK_HC_COUNT 15
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
@@ -37,6 +37,7 @@ enum uk_hypercall {
     UK_HC_NETWRITEV = 11, /* many frames per call: one exit carries a batch */
     UK_HC_NETREADV = 12,
     UK_HC_RANDOM = 13,    /* bytes from the host kernel's random generator (getrandom(2)) */
+    UK_HC_BLKRING = 14,   /* set up or wait on the blk ring (kvm): requests without exits */
     UK_HC_MAX
 };
 
@@ -188,6 +189,53 @@ struct uk_hc_random {
     uint64_t len;         /* IN: 0..UK_RANDOM_MAX bytes; all of them are filled or ret says why */
 };
 
+/* ---- the blk ring (kvm only): requests and completions in guest memory ------------------
+ * The guest library owns one ring for all blk devices. It writes a descriptor, publishes it by
+ * advancing sq_tail, rings the doorbell only when the monitor says its I/O thread sleeps
+ * (need_kick), and polls `done`; it exits (UK_BLKRING_WAIT) only when it has waited a while.
+ * The monitor's I/O thread copies each descriptor once, checks it, acts, writes its status and
+ * advances `done`. Each field says who writes it: GUEST or MONITOR; the other side only reads
+ * it, and the monitor never trusts a value it reads (nor re-reads one it wrote). */
+#define UK_BLKRING_VERSION 1u
+#define UK_BLKRING_SLOTS 32u      /* a power of two: slot = index % UK_BLKRING_SLOTS */
+
+enum uk_blkring_op { UK_BLKRING_READ = 1, UK_BLKRING_WRITE = 2, UK_BLKRING_FLUSH = 3 };
+
+struct uk_blkring_desc {          /* GUEST, before it publishes the slot; copied once */
+    uint32_t op;                  /* enum uk_blkring_op */
+    uint32_t handle;              /* a blk device handle */
+    uint64_t offset;              /* as uk_hc_blkio (unused by FLUSH) */
+    uint64_t data;                /* guest address of the buffer */
+    uint64_t len;                 /* bytes, a multiple of the sector size */
+};
+
+struct uk_blkring {               /* 64-byte aligned, in memory the guest may write */
+    uint64_t sq_tail;             /* GUEST: descriptors published (free-running) */
+    uint64_t guest_pad[7];        /* its own cache line */
+    uint64_t done;                /* MONITOR: descriptors completed (free-running); status of
+                                     index i is valid once done > i */
+    uint32_t need_kick;           /* MONITOR: 1 while the I/O thread sleeps: after publishing,
+                                     `outb` to the doorbell port */
+    uint32_t error;               /* MONITOR: a uk_status once the ring is broken (sq_tail
+                                     moved by more than UK_BLKRING_SLOTS): nothing more is served */
+    uint64_t monitor_pad[6];
+    struct uk_blkring_desc desc[UK_BLKRING_SLOTS]; /* GUEST */
+    int64_t status[UK_BLKRING_SLOTS];              /* MONITOR: uk_status of each request */
+};
+
+enum uk_blkring_call { UK_BLKRING_SETUP = 1, UK_BLKRING_WAIT = 2 };
+
+struct uk_hc_blkring {
+    int64_t ret;          /* OUT: SETUP: UK_OK, or UK_EINVAL when this backend has no ring (use
+                             blkread/blkwrite) or one is set up already, UK_EFAULT for a bad
+                             address. WAIT: UK_OK once done >= until, UK_EAGAIN after a while
+                             without (ask again), the ring's error once it is broken */
+    uint64_t op;          /* IN: enum uk_blkring_call */
+    uint64_t ring;        /* IN (SETUP): guest address of a zeroed struct uk_blkring */
+    uint64_t until;       /* IN (WAIT): return once this many descriptors are done */
+    uint64_t doorbell;    /* OUT (SETUP): the I/O port whose 1-byte `outb` wakes the I/O thread */
+};
+
 /* Exit statuses above this are reserved by the monitor (see docs/exit-codes). */
 #define UK_HALT_STATUS_MAX 247u
 
@@ -214,6 +262,13 @@ UK_STATIC_ASSERT(sizeof(struct uk_net_frame) == 24, "net frame layout");
 UK_STATIC_ASSERT(sizeof(struct uk_hc_netv) == 40, "netv layout");
 UK_STATIC_ASSERT(sizeof(struct uk_hc_random) == 24, "random layout");
 UK_STATIC_ASSERT(__builtin_offsetof(struct uk_hc_random, len) == 16, "random len offset");
+UK_STATIC_ASSERT(sizeof(struct uk_blkring_desc) == 32, "blkring desc layout");
+UK_STATIC_ASSERT(__builtin_offsetof(struct uk_blkring, done) == 64, "blkring done offset");
+UK_STATIC_ASSERT(__builtin_offsetof(struct uk_blkring, desc) == 128, "blkring desc offset");
+UK_STATIC_ASSERT(__builtin_offsetof(struct uk_blkring, status) == 128 + 32 * UK_BLKRING_SLOTS, "blkring status");
+UK_STATIC_ASSERT(sizeof(struct uk_blkring) == 128 + 40 * UK_BLKRING_SLOTS, "blkring layout");
+UK_STATIC_ASSERT((UK_BLKRING_SLOTS & (UK_BLKRING_SLOTS - 1)) == 0, "blkring slots: a power of two");
+UK_STATIC_ASSERT(sizeof(struct uk_hc_blkring) == 40, "blkring call layout");
 UK_STATIC_ASSERT(UK_HC_MAX == UK_HC_COUNT, "UK_HC_COUNT must follow the enum");
 #undef UK_STATIC_ASSERT
 
