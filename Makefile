@@ -238,7 +238,7 @@ bench: deps
 clean:
 	rm -rf $(BUILD)
 
-# Fragments: OCI images, install and packages (one job each).
-include $(wildcard mk/*.mk)
+# Fragments: OCI images, install and packages (one job each); guest-runtime.mk is read above.
+include $(filter-out mk/guest-runtime.mk,$(wildcard mk/*.mk))
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
