@@ -290,7 +290,8 @@ bench: deps
 clean:
 	rm -rf $(BUILD)
 
-# Fragments: OCI images, install and packages (one job each).
-include $(filter-out mk/guest-runtime.mk mk/lwip.mk,$(wildcard mk/*.mk))  # those two are included early
+# Fragments: OCI images, install and packages (one job each); guest-runtime.mk and lwip.mk are
+# read above.
+include $(filter-out mk/guest-runtime.mk mk/lwip.mk,$(wildcard mk/*.mk))
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

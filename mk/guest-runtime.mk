@@ -128,42 +128,96 @@ $(BUILD)/guest-obj/%.o: %.cpp $(RT_CXXCONFIG) | $(NEWLIB_STAMP)
 	$(GUEST_CXX) $(GUEST_CXXFLAGS) -MMD -MP -c $< -o $@
 
 # ---- the guest toolchain for builds outside this tree -------------------------------------
-# build/bin/ukmon-cc, ukmon-c++ (compile and link in one command) and pkg-config files
-# (ukmon-guest, ukmon-guest-c++) name the same flags as the rules above, with absolute paths.
+# ukmon-cc, ukmon-c++ (compile and link in one command) and pkg-config files (ukmon-guest,
+# ukmon-guest-c++), for two places: this build tree (build/bin, build/guest-runtime/pkgconfig:
+# absolute paths into it) and an installed tree (mk/install.mk: PREFIX/bin, PREFIX/lib/pkgconfig,
+# every path relative to ${prefix}, which the .pc sets from ${pcfiledir} and the wrappers from
+# their own location). One definition of the flags, uk_compile & co., over a layout: the
+# variables UKB_* (build tree) or UKI_* (installed) say where each piece lies. The host's
+# libstdc++ headers (HOST_CXX_INC) are absolute system paths in both.
 # GUESTLIB and GUEST_CRT0 are defined after this file is read: recursive variables, and $$
 # (second expansion) in prerequisites.
 abs = $(abspath $(1))
-UKCC_COMPILE := -nostdinc -isystem $(shell $(GUEST_CC) -print-file-name=include) \
-                -isystem $(call abs,$(NEWLIB_INC)) $(NEWLIB_DEFS) -I$(CURDIR)/guest-abi/include \
-                -fno-pie -fno-stack-protector -fcf-protection=none -ffunction-sections -fdata-sections
-UKCXX_COMPILE := -nostdinc++ -isystem $(call abs,$(RT)/cxx) -isystem $(CURDIR)/guest-abi/cxx \
-                 -isystem $(HOST_CXX_INC) -isystem $(HOST_CXX_TARGET_INC) -isystem $(HOST_CXX_INC)/backward \
-                 $(UKCC_COMPILE) -include ukmon_cxx_math.h
-UKCC_LINK = -nostdlib -static -no-pie -Wl,-T,$(CURDIR)/guest-abi/guest.ld -Wl,--build-id=none \
-             -Wl,-z,noexecstack -Wl,-z,max-page-size=4096 -Wl,--gc-sections -Wl,--eh-frame-hdr \
-             -Wl,--compress-debug-sections=zlib $(call abs,$(GUEST_CRT0))
-UKCC_LIBS = $(call abs,$(GUESTLIB) $(GUEST_RT_LIBS)) -lgcc -lgcc_eh
+GUEST_CC_INC := $(shell $(GUEST_CC) -print-file-name=include)
+UKB_NEWLIB_INC = $(call abs,$(NEWLIB_INC))
+UKB_ABI_INC = $(CURDIR)/guest-abi/include
+UKB_CXX_INC = $(call abs,$(RT)/cxx) $(CURDIR)/guest-abi/cxx
+UKB_LD = $(CURDIR)/guest-abi/guest.ld
+UKB_CRT0 = $(call abs,$(GUEST_CRT0))
+UKB_LIBS = $(call abs,$(GUESTLIB) $(GUEST_RT_LIBS))
+# Installed (mk/install.mk puts the files there): headers under include/ukmon-guest, kept apart
+# from the host's /usr/include, whose glibc headers they would shadow; the rest in lib/ukmon/guest.
+UKI_INC = $${prefix}/include/ukmon-guest
+UKI_GUEST = $${prefix}/lib/ukmon/guest
+UKI_NEWLIB_INC = $(UKI_INC)/newlib
+UKI_ABI_INC = $(UKI_INC)
+UKI_CXX_INC = $(UKI_INC)/c++
+UKI_LD = $(UKI_GUEST)/guest.ld
+UKI_CRT0 = $(UKI_GUEST)/crt0.o
+UKI_LIBS = $(addprefix $(UKI_GUEST)/,libukguest.a libukcxxrt.a libukstdcxx.a libc.a libm.a)
+
+# $(1): the layout (UKB or UKI); $(2): the flag naming the compiler's own headers (stddef.h,
+# stdint.h; -nostdinc hides them), empty for the installed .pc, which cannot run the compiler.
+uk_compile = -nostdinc $(2) -isystem $($(1)_NEWLIB_INC) $(NEWLIB_DEFS) -I$($(1)_ABI_INC) \
+             -fno-pie -fno-stack-protector -fcf-protection=none -ffunction-sections -fdata-sections
+uk_cxx_compile = -nostdinc++ $(addprefix -isystem ,$($(1)_CXX_INC)) -isystem $(HOST_CXX_INC) \
+                 -isystem $(HOST_CXX_TARGET_INC) -isystem $(HOST_CXX_INC)/backward \
+                 $(call uk_compile,$(1),$(2)) -include ukmon_cxx_math.h
+uk_link = -nostdlib -static -no-pie -Wl,-T,$($(1)_LD) -Wl,--build-id=none \
+          -Wl,-z,noexecstack -Wl,-z,max-page-size=4096 -Wl,--gc-sections -Wl,--eh-frame-hdr \
+          -Wl,--compress-debug-sections=zlib $($(1)_CRT0)
+uk_libs = $($(1)_LIBS) -lgcc -lgcc_eh
+
 UKCC_TOOLS := $(BUILD)/bin/ukmon-cc $(BUILD)/bin/ukmon-c++ $(RT)/pkgconfig/ukmon-guest.pc \
               $(RT)/pkgconfig/ukmon-guest-c++.pc
-all: $(UKCC_TOOLS)
+UKCC_INSTALLED := $(RT)/installed/bin/ukmon-cc $(RT)/installed/bin/ukmon-c++ \
+                  $(RT)/installed/pkgconfig/ukmon-guest.pc $(RT)/installed/pkgconfig/ukmon-guest-c++.pc
+all: $(UKCC_TOOLS) $(UKCC_INSTALLED)
 
-ukcc_sed = sed -e 's|@NAME@|$(notdir $@)|g' -e 's|@BUILD@|$(call abs,$(BUILD))|g' -e 's|@DRIVER@|$(1)|g' \
-               -e 's|@EXT@|$(2)|g' -e 's|@COMPILE@|$(3)|g' -e 's|@LINK@|$(UKCC_LINK)|g' -e 's|@LIBS@|$(UKCC_LIBS)|g'
-$(BUILD)/bin/ukmon-cc: tools/ukmon-cc.in mk/guest-runtime.mk $(GUEST_RT_DEPS) $$(GUESTLIB) $$(GUEST_CRT0)
-	@mkdir -p $(@D)
-	$(call ukcc_sed,$(GUEST_CC),c,$(UKCC_COMPILE)) $< > $@.tmp && chmod +x $@.tmp && mv $@.tmp $@
-$(BUILD)/bin/ukmon-c++: tools/ukmon-cc.in mk/guest-runtime.mk $(GUEST_RT_DEPS) $$(GUESTLIB) $$(GUEST_CRT0)
-	@mkdir -p $(@D)
-	$(call ukcc_sed,$(GUEST_CXX),cpp,$(UKCXX_COMPILE)) $< > $@.tmp && chmod +x $@.tmp && mv $@.tmp $@
+# The wrappers: tools/ukmon-cc.in with the flags of layout $(1); $(2) the driver, $(3) the
+# source suffix, $(4) uk_compile or uk_cxx_compile, $(5) the lines that find the files (for
+# an installed wrapper: ${prefix} from its own path, and the compiler's header directory).
+UKI_LOCATE := prefix=$$(dirname "$$(readlink -f -- "$$0")")/.. gccinc=$$(@DRIVER@ -print-file-name=include)
+ukcc_sed = sed -e '$(if $(5),s|@LOCATE@|$(5)|,/^@LOCATE@$$/d)' -e 's|@NAME@|$(notdir $@)|g' -e 's|@WHERE@|$(6)|g' -e 's|@DRIVER@|$(2)|g' \
+               -e 's|@EXT@|$(3)|g' -e 's|@COMPILE@|$(call $(4),$(1),$(if $(5),-isystem $${gccinc},-isystem $(GUEST_CC_INC)))|g' \
+               -e 's|@LINK@|$(call uk_link,$(1))|g' -e 's|@LIBS@|$(call uk_libs,$(1))|g'
+ukcc_gen = @mkdir -p $(@D)
+UKCC_WRAPPER_DEPS = tools/ukmon-cc.in mk/guest-runtime.mk $(GUEST_RT_DEPS) $$(GUESTLIB) $$(GUEST_CRT0)
+$(BUILD)/bin/ukmon-cc: $(UKCC_WRAPPER_DEPS)
+	$(ukcc_gen)
+	$(call ukcc_sed,UKB,$(GUEST_CC),c,uk_compile,,for the build tree $(call abs,$(BUILD)): it names absolute paths into it) $< > $@.tmp && chmod +x $@.tmp && mv $@.tmp $@
+$(BUILD)/bin/ukmon-c++: $(UKCC_WRAPPER_DEPS)
+	$(ukcc_gen)
+	$(call ukcc_sed,UKB,$(GUEST_CXX),cpp,uk_cxx_compile,,for the build tree $(call abs,$(BUILD)): it names absolute paths into it) $< > $@.tmp && chmod +x $@.tmp && mv $@.tmp $@
+UKI_WHERE := for make install: it finds the installed files relative to itself (PREFIX/bin/../)
+$(RT)/installed/bin/ukmon-cc: tools/ukmon-cc.in mk/guest-runtime.mk
+	$(ukcc_gen)
+	$(call ukcc_sed,UKI,$(GUEST_CC),c,uk_compile,$(UKI_LOCATE),$(UKI_WHERE)) $< > $@.tmp && chmod +x $@.tmp && mv $@.tmp $@
+$(RT)/installed/bin/ukmon-c++: tools/ukmon-cc.in mk/guest-runtime.mk
+	$(ukcc_gen)
+	$(call ukcc_sed,UKI,$(GUEST_CXX),cpp,uk_cxx_compile,$(UKI_LOCATE),$(UKI_WHERE)) $< > $@.tmp && chmod +x $@.tmp && mv $@.tmp $@
 
 # pkg-config: Libs carries crt0.o too; the link script puts _start first whatever the order.
+# $(1): the package, $(2): C or C++, $(3): the layout, $(4): uk_compile or uk_cxx_compile,
+# $(5): the lines before Name (the installed .pc's prefix and its note on the compiler's headers).
 UK_ABI_VERSION := $(shell sed -n 's/^\#define UK_ABI_VERSION \([0-9]*\)u.*/\1/p' guest-abi/include/ukmon/abi.h)
-ukcc_pc = printf '%s\n' 'Name: $(1)' \
+ukcc_pc = printf '%s\n' $(5) 'Name: $(1)' \
     'Description: ukmon guest runtime for $(2): newlib and the ukmon ABI glue$(if $(filter C++,$(2)), with GCC C++ runtime subset)' \
-    'Version: $(UK_ABI_VERSION)' 'Cflags: $(3)' 'Libs: $(UKCC_LINK) -Wl,--start-group $(UKCC_LIBS) -Wl,--end-group' > $@
+    'Version: $(UK_ABI_VERSION)' 'Cflags: $(call $(4),$(3),$(if $(5),,-isystem $(GUEST_CC_INC)))' \
+    'Libs: $(call uk_link,$(3)) -Wl,--start-group $(call uk_libs,$(3)) -Wl,--end-group' > $@
+UKI_PC_HEAD = '\# pkg-config file for building a ukmon guest from an installed ukmon (make install); PREFIX/bin/$(1)' \
+    '\# does the same in one command. Also pass -isystem "$$($(2) -print-file-name=include)" (the wrapper does):' \
+    '\# -nostdinc hides the headers of the compiler itself (stddef.h, stdint.h), which newlib uses. See ukbake(1).' \
+    'prefix=$${pcfiledir}/../..' ''
 $(RT)/pkgconfig/ukmon-guest.pc: mk/guest-runtime.mk guest-abi/include/ukmon/abi.h
-	@mkdir -p $(@D)
-	$(call ukcc_pc,ukmon-guest,C,$(UKCC_COMPILE))
+	$(ukcc_gen)
+	$(call ukcc_pc,ukmon-guest,C,UKB,uk_compile)
 $(RT)/pkgconfig/ukmon-guest-c++.pc: mk/guest-runtime.mk guest-abi/include/ukmon/abi.h
-	@mkdir -p $(@D)
-	$(call ukcc_pc,ukmon-guest-c++,C++,$(UKCXX_COMPILE))
+	$(ukcc_gen)
+	$(call ukcc_pc,ukmon-guest-c++,C++,UKB,uk_cxx_compile)
+$(RT)/installed/pkgconfig/ukmon-guest.pc: mk/guest-runtime.mk guest-abi/include/ukmon/abi.h
+	$(ukcc_gen)
+	$(call ukcc_pc,ukmon-guest,C,UKI,uk_compile,$(call UKI_PC_HEAD,ukmon-cc,cc))
+$(RT)/installed/pkgconfig/ukmon-guest-c++.pc: mk/guest-runtime.mk guest-abi/include/ukmon/abi.h
+	$(ukcc_gen)
+	$(call ukcc_pc,ukmon-guest-c++,C++,UKI,uk_cxx_compile,$(call UKI_PC_HEAD,ukmon-c++,c++))

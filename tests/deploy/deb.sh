@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make deb builds a package that lintian passes without errors, whose dependencies this
 # host satisfies, and that dpkg -i installs into a throw-away root (its own dpkg database:
-# the host's packages are never touched), where its ukbake bakes a guest that runs; dpkg -r
+# the host's packages are never touched), where its ukmon-cc (and its pkg-config file) build
+# a guest that its ukbake bakes and that runs; dpkg -r
 # then removes every file it installed.
 #   tests/deploy/deb.sh BUILD
 . "$(dirname "$0")/lib.sh" "$@"
@@ -35,15 +36,19 @@ dpkg --root="$r" -s ukmon 2>/dev/null | grep -q '^Status: install ok installed' 
 [ -x "$r/usr/bin/ukbake" ] && [ -f "$r/usr/share/man/man1/ukbake.1.gz" ] && [ -f "$r/usr/share/doc/ukmon/copyright" ] ||
     fail "the package lacks ukbake, its man page or the copyright file"
 
-# Its ukbake bakes an example guest that runs.
+# Its toolchain builds an example guest (with its ukmon-cc, and with pkg-config and gcc),
+# and its ukbake bakes it into an executable that runs.
 export PKG_CONFIG_PATH=$r/usr/lib/pkgconfig
 cd "$T"
+"$r/usr/bin/ukmon-cc" -O2 -o hello.elf "$ROOT/examples/hello/hello.c" || fail "the package's ukmon-cc: building hello"
 gcc $(pkg-config --cflags ukmon-guest) -isystem "$(gcc -print-file-name=include)" -c "$ROOT/examples/hello/hello.c" -o hello.o &&
-    gcc -o hello.elf hello.o $(pkg-config --libs ukmon-guest) || fail "building hello against the package"
-"$r/usr/bin/ukbake" hello.elf -o hello || fail "the package's ukbake"
-rc=0; ./hello --backend=seccomp -- --status=3 >out 2>&1 || rc=$?
-[ "$rc" = 3 ] && grep -q "Hello from a ukmon unikernel!" out || { cat out; fail "hello baked by the package: status $rc"; }
-say "dpkg -i into a throw-away root; its ukbake bakes hello, which runs"
+    gcc -o hello-pc.elf hello.o $(pkg-config --libs ukmon-guest) || fail "building hello against the package with pkg-config"
+for h in hello hello-pc; do
+    "$r/usr/bin/ukbake" $h.elf -o $h || fail "the package's ukbake ($h)"
+    rc=0; ./$h --backend=seccomp -- --status=3 >out 2>&1 || rc=$?
+    [ "$rc" = 3 ] && grep -q "Hello from a ukmon unikernel!" out || { cat out; fail "$h baked by the package: status $rc"; }
+done
+say "dpkg -i into a throw-away root; its ukmon-cc and pkg-config build hello, its ukbake bakes it, it runs"
 
 dpkg --root="$r" --force-script-chrootless --log=/dev/null --purge ukmon >"$T/dpkg.log" 2>&1 || { cat "$T/dpkg.log"; fail "dpkg --purge"; }
 left=$(cd "$r" && find . -path ./var -prune -o -type f -print)
