@@ -13,6 +13,13 @@ void GuestRights::add(GuestRegion r) {
     regions_[count_++] = r;
 }
 
+void GuestRights::add_segments(const GuestImage& img) {
+    constexpr uint64_t page = 4096;
+    for (const Segment& s : img.segments)
+        add({s.vaddr & ~(page - 1), (s.vaddr + s.memsz + page - 1) & ~(page - 1), s.readable || s.writable,
+             s.writable, s.executable, GuestRegion::Kind::image});
+}
+
 const GuestRegion* GuestRights::at(uint64_t addr) const {
     for (size_t i = 0; i < count_; ++i)
         if (addr >= regions_[i].start && addr < regions_[i].end) return &regions_[i];

@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <span>
 
+#include "monitor/guest_image.hpp"
+
 namespace ukmon {
 
 struct GuestRegion {
@@ -24,6 +26,9 @@ public:
     // Regions in ascending order, non-overlapping, page aligned (std::logic_error if not:
     // a personality bug). An empty region is skipped.
     void add(GuestRegion region);
+    // Each PT_LOAD segment's pages with its own flags (write implies read, as on x86); the
+    // image's segments are sorted and share no page (guest_image.cpp).
+    void add_segments(const GuestImage& img);
     std::span<const GuestRegion> all() const { return {regions_.data(), count_}; }
     // The region holding `addr`, or nullptr.
     const GuestRegion* at(uint64_t addr) const;

@@ -8,25 +8,13 @@
 #include "monitor/error.hpp"
 
 namespace ukmon::abi_solo5::hvt {
-namespace {
-
-constexpr uint64_t page = 4096;
-constexpr uint64_t page_up(uint64_t v) { return (v + page - 1) & ~(page - 1); }
-constexpr uint64_t min_free = 1ull << 20;  // heap and stack above the image
-
-}  // namespace
 
 GuestRights rights(const GuestImage& img, uint64_t mem_size) {
-    if (img.image_end > mem_size || mem_size - img.image_end < min_free)
-        throw UsageError("guest image ends at " + std::to_string(img.image_end >> 10) +
-                         " KiB; with 1 MiB for heap and stack it needs more than --mem=" +
-                         std::to_string(mem_size >> 20) + "M");
+    spt::check_fits(img, mem_size);
     using K = GuestRegion::Kind;
     GuestRights g;
     g.add({tables, low_end, true, true, false, K::boot_info});
-    for (const Segment& s : img.segments)
-        g.add({s.vaddr & ~(page - 1), page_up(s.vaddr + s.memsz), s.readable || s.writable, s.writable, s.executable,
-               K::image});
+    g.add_segments(img);
     g.add({img.image_end, mem_size, true, true, false, K::heap});
     return g;
 }

@@ -15,25 +15,26 @@ namespace ukmon::abi_solo5::spt {
 namespace {
 
 constexpr uint64_t page = 4096;
-constexpr uint64_t page_up(uint64_t v) { return (v + page - 1) & ~(page - 1); }
 // Room above the image for the stack and a little heap; Solo5's own minimum is of this order.
 constexpr uint64_t min_free = 1ull << 20;
 constexpr uint64_t gate = SOLO5_SPT_GUEST_MIN_BASE - page;  // kvm: the monitor's SYSCALL stub
 
 }  // namespace
 
-GuestRights rights(const GuestImage& img, uint64_t mem_size, bool gate_page) {
+void check_fits(const GuestImage& img, uint64_t mem_size) {
     if (img.image_end > mem_size || mem_size - img.image_end < min_free)
         throw UsageError("guest image ends at " + std::to_string(img.image_end >> 10) +
                          " KiB; with 1 MiB for heap and stack it needs more than --mem=" +
                          std::to_string(mem_size >> 20) + "M");
+}
+
+GuestRights rights(const GuestImage& img, uint64_t mem_size, bool gate_page) {
+    check_fits(img, mem_size);
     using K = GuestRegion::Kind;
     GuestRights g;
     g.add({boot_area, boot_area_end, true, false, false, K::boot_info});
     if (gate_page) g.add({gate, gate + page, true, false, true, K::gate});
-    for (const Segment& s : img.segments)
-        g.add({s.vaddr & ~(page - 1), page_up(s.vaddr + s.memsz), s.readable || s.writable, s.writable, s.executable,
-               K::image});
+    g.add_segments(img);
     g.add({img.image_end, mem_size, true, true, false, K::heap});
     return g;
 }

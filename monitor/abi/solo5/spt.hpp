@@ -29,6 +29,8 @@ inline constexpr uint64_t boot_area_end = boot_area + 0x4000;
 // Boot area read-only, the gate page (kvm: where SYSCALL lands) read+execute, each segment its
 // flags, everything from the image's end to the top of memory read-write (heap and stack, as
 // Solo5's guests expect). UsageError if it does not fit.
+// UsageError unless the image leaves 1 MiB of `mem_size` for heap and stack (hvt too).
+void check_fits(const GuestImage& img, uint64_t mem_size);
 GuestRights rights(const GuestImage& img, uint64_t mem_size, bool gate_page);
 
 // The guest's copy of the manifest: the file's entries, each attached device marked attached

@@ -12,9 +12,7 @@ GuestRights guest_rights(const GuestImage& img, uint64_t mem_size, bool gate_in_
     GuestRights g;
     g.add({boot_area, boot_area_end, true, false, false, K::boot_info});
     if (gate_in_guest) g.add({gate_page, image_base, true, false, true, K::gate});
-    for (const Segment& s : img.segments)  // sorted, no shared pages (guest_image.cpp)
-        g.add({s.vaddr & ~(page - 1), page_up(s.vaddr + s.memsz), s.readable || s.writable, s.writable, s.executable,
-               K::image});
+    g.add_segments(img);
     g.add({r.heap_start, r.heap_end, true, true, false, K::heap});
     g.add({r.stack_low, r.stack_top, true, true, false, K::stack});
     return g;
