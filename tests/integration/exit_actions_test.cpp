@@ -37,15 +37,6 @@ std::string read_file(const std::string& path) {
 bool starts_with(const std::string& s, const std::string& p) { return s.rfind(p, 0) == 0; }
 bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
-json_lite::Value parse_stats(const std::string& path) {
-    std::string text = read_file(path);
-    INFO("stats file: " << text);
-    json_lite::Value v;
-    REQUIRE_NOTHROW(v = json_lite::parse(text));
-    REQUIRE(v.type == json_lite::Value::Type::object);
-    return v;
-}
-
 bool have_gdb() {
     static int cached = -1;
     if (cached < 0) {

@@ -3,6 +3,9 @@
 #include "tests/integration/harness.hpp"
 
 #include <doctest/doctest.h>
+
+#include <fstream>
+#include <iterator>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -240,6 +243,16 @@ std::vector<std::string> TempDir::files() const {
     std::vector<std::string> names;
     for (const auto& e : std::filesystem::directory_iterator(path_)) names.push_back(e.path().filename());
     return names;
+}
+
+json_lite::Value parse_stats(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    INFO("file " << path << ": " << text);
+    json_lite::Value v;
+    REQUIRE_NOTHROW(v = json_lite::parse(text));
+    REQUIRE(v.type == json_lite::Value::Type::object);
+    return v;
 }
 
 }  // namespace ukmon_test

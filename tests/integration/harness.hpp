@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/integration/json_lite.hpp"
+
 namespace ukmon_test {
 
 struct RunResult {
@@ -34,6 +36,10 @@ struct RunOptions {
 // own process group; at the deadline the whole group is killed (SIGKILL), timed_out is set
 // and the current test fails (unless options.timeout_fails is false).
 RunResult run(const std::vector<std::string>& argv, const RunOptions& options = {});
+
+// The JSON object in the file at `path` (a --stats report); fails the test, showing the
+// file, if it is missing, not JSON or not an object.
+json_lite::Value parse_stats(const std::string& path);
 
 // "a\nb\n" -> {"a", "b"}; a last line without '\n' is kept.
 std::vector<std::string> split_lines(const std::string& text);

@@ -25,7 +25,6 @@
 #include <vector>
 
 #include "tests/integration/harness.hpp"
-#include "tests/integration/json_lite.hpp"
 
 using namespace ukmon_test;
 
@@ -814,17 +813,6 @@ TEST_CASE("hostile: seccomp: a guest that breaks the monitor's stack is reported
 
 // ==== the exit path is the guest's too (seccomp): what must be trusted lives in the guardian ====
 
-namespace {
-json_lite::Value parse_json_file(const std::string& path) {
-    std::string text = slurp(path);
-    INFO("file: " << text);
-    json_lite::Value v;
-    REQUIRE_NOTHROW(v = json_lite::parse(text));
-    REQUIRE(v.type == json_lite::Value::Type::object);
-    return v;
-}
-}  // namespace
-
 TEST_CASE("hostile: a guest that cancels the timer with a raw alarm(0) still ends at --timeout (or is killed for the call)") {
     for_each_backend("hostile alarm(0)", [](const std::string& b) {
         TempDir dir;
@@ -845,7 +833,7 @@ TEST_CASE("hostile: a raw exit_group skips no exit action: the disk is flushed a
         RunResult r = run_on(guest_exe("hostile_exit_path"), b, {"--stats=" + dir / "s.json", "--block:disk=" + disk},
                              {"raw-exit", "7"});
         INFO(r.describe());
-        auto s = parse_json_file(dir / "s.json");  // fails the test if missing or not JSON
+        auto s = parse_stats(dir / "s.json");  // fails the test if missing or not JSON
         if (b == "seccomp") {
             check_exit(r, 7);
             CHECK(s["exit"]["code"].u64() == 7);
@@ -870,7 +858,7 @@ TEST_CASE("hostile: raw writes on every fd cannot reach the --stats file; the re
         CHECK((r.exit_code == 254 || r.exit_code == 255));  // the first raw write it may not make ends it
         std::string text = slurp(dir / "s.json");
         CHECK_FALSE(has(text, "forged"));
-        auto s = parse_json_file(dir / "s.json");
+        auto s = parse_stats(dir / "s.json");
         CHECK(s["exit"]["code"].u64() == uint64_t(r.exit_code));
     });
 }
