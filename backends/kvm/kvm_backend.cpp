@@ -159,12 +159,7 @@ private:
         s.ldt.unusable = 1;
         xioctl(vcpu_.get(), KVM_SET_SREGS, "KVM_SET_SREGS", &s);
         bool vif = !no_vif_ && register_vif_page(entry.spare_page);
-        kvm_regs r{};
-        r.rip = entry.rip;
-        r.rsp = entry.rsp;
-        r.rdi = entry.arg;
-        r.rflags = k.rflags;
-        xioctl(vcpu_.get(), KVM_SET_REGS, "KVM_SET_REGS", &r);
+        set_entry_registers(entry, k.rflags);
         if (verbose_)
             std::fprintf(stderr, "ukmon: kvm: guest at CPL0 with its own descriptor tables, %llu MiB%s\n",
                          (unsigned long long)(mem_.size() >> 20),
@@ -221,11 +216,16 @@ private:
         MsrBuffer msrs = kvm::syscall_msrs(c);
         if (xioctl(vcpu_.get(), set_msrs, "KVM_SET_MSRS", &msrs) != 3)
             throw HostError("KVM_SET_MSRS: not all MSRs were set", EINVAL);
+        set_entry_registers(entry, c.rflags);
+    }
+
+    // Where the first guest instruction runs: rip, rsp and the boot info in rdi.
+    void set_entry_registers(const EntryState& entry, uint64_t rflags) {
         kvm_regs r{};
         r.rip = entry.rip;
         r.rsp = entry.rsp;
         r.rdi = entry.arg;
-        r.rflags = c.rflags;
+        r.rflags = rflags;
         xioctl(vcpu_.get(), KVM_SET_REGS, "KVM_SET_REGS", &r);
     }
 
