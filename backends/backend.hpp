@@ -45,6 +45,9 @@ public:
     // The gate's guest address and the TSC frequency for the boot info (after map_memory).
     virtual uint64_t gate_address() const = 0;
     virtual uint64_t tsc_hz() const = 0;
+    // The guest's TSC and the host's wall clock at one instant (after map_memory), so that a
+    // guest with tsc_hz reads the wall clock without an exit; {0, 0}: not offered.
+    virtual ClockBase clock_base() const { return {}; }
     // 2. CPU or process set-up: the rights applied (page tables or mprotect), the entry state,
     //    the signal handlers a run needs. Before lockdown; may allocate.
     virtual void prepare(Run& run, const GuestRights& rights, const EntryState& entry) = 0;

@@ -22,11 +22,18 @@
 
 namespace ukmon {
 
+// The guest's TSC and the host's wall clock (ns since the epoch) at one instant.
+struct ClockBase {
+    uint64_t tsc = 0;
+    uint64_t wall_ns = 0;
+};
+
 // What the backend tells the personality for the boot info.
 struct BootEnv {
     uint64_t mem_size = 0;
     uint64_t gate = 0;        // guest address of the hypercall gate
     uint64_t tsc_hz = 0;      // 0: not offered
+    ClockBase clock;          // the guest's TSC and the wall clock at one instant, or {0, 0}
     uint32_t backend = 0;     // enum uk_backend_kind
     std::string program_name; // argv[0]
     std::vector<std::string> args;

@@ -124,7 +124,7 @@ void Run::boot() {
     const uint64_t mem_size = options_.mem_bytes;
     rights_ = personality_->layout(mem_size, b.gate_in_guest_memory());
     GuestMemory ram = b.map_memory(mem_size, rights_, guarded_ && (options_.scrub || !options_.dumpcore_dir.empty()));
-    BootEnv env{mem_size, b.gate_address(), b.tsc_hz(), b.abi_kind(), program_, options_.guest_args};
+    BootEnv env{mem_size, b.gate_address(), b.tsc_hz(), b.clock_base(), b.abi_kind(), program_, options_.guest_args};
     EntryState entry = personality_->boot(ram, env);
     if (entry.serve_syscalls) {  // the rules a seccomp filter would hold, checked by us instead
         personality_->add_syscall_rules(device_model_);

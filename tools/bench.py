@@ -140,7 +140,7 @@ class Bench:
             return
         nk, ns = str(self.n(5000)), str(self.n(300000))
         configs = [
-            ("kvm", A.app_cmd(app, "kvm", guest_args=[nk, "walltime", "puts"])),
+            ("kvm", A.app_cmd(app, "kvm", guest_args=[nk, "walltime", "puts", "clock"])),
             ("kvm poll", A.app_cmd(app, "kvm", guest_args=[str(self.n(300)), "poll"])),
             ("seccomp", A.app_cmd(app, "seccomp", guest_args=[ns, "walltime", "puts"])),
             ("seccomp poll", A.app_cmd(app, "seccomp", guest_args=[str(self.n(300)), "poll"])),
@@ -256,6 +256,9 @@ class Bench:
         add("hypercall round trip kvm (walltime) vs bare out loop", "<=", 1.2,
             _us(self.figure(hc + ("kvm", "hypercall=walltime", "ns_per_call"), "min")),
             _us(self.figure(hc + ("kvm_vm loop", "kvm_bare_exit_loop", "ns_per_exit"), "min")), "%.1f / %.1f µs")
+        add("kvm wall-clock read (clock_gettime in the guest) vs raw clock_gettime", "<=", 1.0,
+            self.figure(hc + ("kvm", "hypercall=clock", "ns_per_call"), "min"),
+            self.figure(hc + ("clock_loop", "raw_clock_gettime", "ns_per_call"), "min"), "%.0f / %.0f ns")
         for kind, key in (("int", "cpu=int"), ("SSE", "cpu=sse")):
             add("guest compute %s: kvm speed vs seccomp" % kind, ">=", 0.9,
                 _ms(self.figure(("cpu", "seccomp", key, "ns"), "min")),

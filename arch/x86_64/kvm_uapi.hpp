@@ -31,6 +31,8 @@ struct MsrBuffer {
 };
 static_assert(offsetof(MsrBuffer, entries) == 8);
 inline constexpr unsigned long set_msrs = _IOC(_IOC_WRITE, KVMIO, 0x89, 8);
+inline constexpr unsigned long get_msrs = _IOC(_IOC_READ | _IOC_WRITE, KVMIO, 0x88, 8);
+inline constexpr uint32_t msr_tsc = 0x10;
 inline constexpr uint32_t msr_star = 0xC0000081, msr_lstar = 0xC0000082, msr_sfmask = 0xC0000084;
 
 // A flat 64-bit code or data segment at privilege `dpl`, as KVM_SET_SREGS wants it.

@@ -13,8 +13,8 @@ static const struct {
 } uk_abi_note = {6, 4, UK_NOTE_ABI_VERSION, UK_NOTE_NAME, UK_ABI_VERSION};
 
 static const struct uk_boot_info *boot_info;
-static uint64_t tsc_at_boot;
-static uint64_t monotonic_at_boot; /* when the host gives no tsc_hz */
+
+void uk_clock_init(const struct uk_boot_info *bi); /* clock.c */
 
 int main(int argc, char **argv);
 extern void (*__init_array_start[])(void);
@@ -28,30 +28,6 @@ void *__dso_handle = &__dso_handle;
 
 const struct uk_boot_info *uk_boot_info(void) { return boot_info; }
 
-static uint64_t rdtsc(void)
-{
-    uint32_t lo, hi;
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return ((uint64_t)hi << 32) | lo;
-}
-
-static uint64_t host_monotonic_ns(void)
-{
-    struct uk_hc_walltime a = {0};
-    uk_hypercall(UK_HC_WALLTIME, &a);
-    return a.monotonic_nsecs;
-}
-
-uint64_t uk_monotonic_ns(void)
-{
-    uint64_t hz = boot_info->tsc_hz;
-    if (hz == 0) /* seccomp: a hypercall is a plain function call, cheaper than calibrating */
-        return host_monotonic_ns() - monotonic_at_boot;
-    uint64_t ticks = rdtsc() - tsc_at_boot;
-    /* split to avoid overflowing ticks * 1e9 */
-    return (ticks / hz) * 1000000000ull + (ticks % hz) * 1000000000ull / hz;
-}
-
 /* __attribute__((destructor)) functions, in reverse order, after every atexit handler. */
 static void run_fini_array(void)
 {
@@ -62,9 +38,7 @@ static void run_fini_array(void)
 __attribute__((noreturn)) void uk_start_c(const struct uk_boot_info *bi)
 {
     boot_info = bi;
-    tsc_at_boot = rdtsc();
-    if (bi->tsc_hz == 0)
-        monotonic_at_boot = host_monotonic_ns();
+    uk_clock_init(bi);
     atexit(run_fini_array); /* first registered, so it runs last */
     for (void (**ctor)(void) = __init_array_start; ctor != __init_array_end; ++ctor)
         (*ctor)();

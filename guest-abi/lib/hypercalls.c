@@ -22,13 +22,6 @@ int64_t uk_device_handle(uint32_t type, const char *name)
     return -1;
 }
 
-uint64_t uk_walltime_ns(void)
-{
-    struct uk_hc_walltime a = {0};
-    uk_hypercall(UK_HC_WALLTIME, &a);
-    return a.nsecs;
-}
-
 int uk_puts(const char *data, size_t len)
 {
     struct uk_hc_puts a = {0, (uint64_t)(uintptr_t)data, len};

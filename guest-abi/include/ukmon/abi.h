@@ -84,6 +84,11 @@ struct uk_boot_info {
     uint32_t device_count;
     uint32_t reserved;
     struct uk_device_info devices[UK_MAX_DEVICES];
+    /* The guest's TSC and the host's wall clock (ns since the epoch) read at one instant by
+     * the monitor (kvm), so the guest reads the wall clock without an exit:
+     * wall = clock_wall_ns + (rdtsc - clock_tsc) / tsc_hz. Both 0: ask the walltime call. */
+    uint64_t clock_tsc;
+    uint64_t clock_wall_ns;
 };
 
 /* ---- the manifest: ELF notes the guest carries, read at bake and at boot ---------------- */
@@ -246,7 +251,7 @@ struct uk_hc_blkring {
 #define UK_STATIC_ASSERT _Static_assert
 #endif
 UK_STATIC_ASSERT(sizeof(struct uk_device_info) == 40, "uk_device_info layout");
-UK_STATIC_ASSERT(sizeof(struct uk_boot_info) == 80 + 16 * 40, "uk_boot_info layout");
+UK_STATIC_ASSERT(sizeof(struct uk_boot_info) == 80 + 16 * 40 + 16, "uk_boot_info layout");
 UK_STATIC_ASSERT(__builtin_offsetof(struct uk_boot_info, devices) == 80, "devices offset");
 UK_STATIC_ASSERT(sizeof(struct uk_note_device) == 36, "uk_note_device layout");
 UK_STATIC_ASSERT(sizeof(struct uk_hc_walltime) == 24, "walltime layout");

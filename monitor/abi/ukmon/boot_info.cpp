@@ -54,6 +54,8 @@ uint64_t write_boot_info(const GuestMemory& mem, const GuestImage& img, std::spa
     bi.heap_start = r.heap_start;
     bi.heap_end = r.heap_end;
     bi.tsc_hz = p.tsc_hz;
+    bi.clock_tsc = p.clock.tsc;
+    bi.clock_wall_ns = p.clock.wall_ns;
     bi.hypercall_gate = p.gate;
     bi.device_count = uint32_t(devices.size());
     for (size_t i = 0; i < devices.size(); ++i) {
