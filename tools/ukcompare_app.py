@@ -14,13 +14,31 @@ GUEST_LOW = 0xF0000  # seccomp: guest memory is [0xF0000, mem) at its own addres
 
 # ---- memory ------------------------------------------------------------------------------------
 
+def kvm_guest_ram(vmas, mem_bytes):
+    """The kvm backend's guest RAM: one anonymous mapping, which the kernel shows as several
+    adjacent ones where the huge-page advice differs (backends/kvm/guest_ram.hpp)."""
+    vmas = sorted(vmas, key=lambda v: v["start"])
+    for i, first in enumerate(vmas):
+        if first["name"] != "-" or first["start"] % (2 << 20):
+            continue
+        end, run = first["start"], []
+        for v in vmas[i:]:
+            if v["name"] != "-" or v["start"] != end or v["end"] - first["start"] > mem_bytes:
+                break
+            run.append(v)
+            end = v["end"]
+        if end - first["start"] == mem_bytes:
+            return run
+    return []
+
+
 def memory_split(vmas, backend, mem_bytes):
     """Splits the resident memory at exit into guest RAM and the monitor's own."""
     total = sum(v["rss_kb"] for v in vmas)
     if backend == "seccomp":
         guest = sum(v["rss_kb"] for v in vmas if v["start"] >= GUEST_LOW and v["end"] <= mem_bytes)
-    else:  # kvm: the one anonymous mapping of exactly the guest's size (2 MiB aligned)
-        guest = sum(v["rss_kb"] for v in vmas if v["end"] - v["start"] == mem_bytes and v["name"] == "-")
+    else:  # kvm: adjacent anonymous mappings of exactly the guest's size from a 2 MiB boundary
+        guest = sum(v["rss_kb"] for v in kvm_guest_ram(vmas, mem_bytes))
     return {"total_rss_kb": total, "guest_rss_kb": guest, "monitor_rss_kb": total - guest}
 
 

@@ -65,6 +65,12 @@ bool needs_small_pages(uint64_t chunk_base, const GuestRights& rights) {
     return !g || g->end < chunk_base + chunk;
 }
 
+}  // namespace
+
+bool maps_large_page(uint64_t chunk_base, const GuestRights& rights) { return !needs_small_pages(chunk_base, rights); }
+
+namespace {
+
 void build_page_tables(const GuestMemory& mem, const GuestRights& rights, uint64_t mem_size) {
     const uint64_t table = pte_present | pte_write | pte_user | pte_accessed;
     put64(mem, pml4_gpa, pdpt_gpa | table);

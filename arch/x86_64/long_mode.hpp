@@ -55,6 +55,10 @@ struct CpuSetup {
 // image needs more page tables than the private area holds.
 CpuSetup build_long_mode(const GuestMemory& mem, const GuestRights& rights, uint64_t mem_size, bool cpl0);
 
+// Whether those page tables map the 2 MiB chunk at `chunk_base` with one large page (a chunk
+// inside one guest region, the heap mostly) rather than 4 KiB pages.
+bool maps_large_page(uint64_t chunk_base, const GuestRights& rights);
+
 // The layout of what the fault stub pushes (ascending addresses from eax).
 struct FaultFrame {
     uint64_t vector, error_code, rip, cs, rflags, rsp, ss;

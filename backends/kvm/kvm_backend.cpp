@@ -96,6 +96,7 @@ public:
         serve_syscalls_ = entry.serve_syscalls;
         if (!gate_) throw std::logic_error("kvm: the personality's layout has no gate page");
         auto cpu = x86::build_long_mode(*full_, rights, mem_.size(), cpl0_);
+        kvm::advise_huge_pages(mem_, [&](uint64_t base) { return x86::maps_large_page(base, rights); });
         set_cpuid();
         set_registers(cpu, entry);
         if (verbose_)
@@ -150,6 +151,7 @@ private:
     void prepare_kernel(const EntryState& entry) {
         if (gdb_port_) throw UsageError("--gdb needs a guest that runs as user code (CPL3)");
         x86::KernelSetup k = x86::build_kernel_entry(*full_, entry.kernel_tables, mem_.size());
+        kvm::advise_huge_pages(mem_, [](uint64_t) { return true; });  // flat 2 MiB pages throughout
         set_cpuid();
         kvm_sregs s{};
         xioctl(vcpu_.get(), KVM_GET_SREGS, "KVM_GET_SREGS", &s);
@@ -206,6 +208,7 @@ private:
         region.userspace_addr = reinterpret_cast<uint64_t>(mem_.data());
         xioctl(vm_.get(), KVM_SET_USER_MEMORY_REGION, "KVM_SET_USER_MEMORY_REGION", &region);
         vcpu_ = UniqueFd(xioctl(vm_.get(), KVM_CREATE_VCPU, "KVM_CREATE_VCPU", 0));
+
         int run_size = xioctl(kvm_.get(), KVM_GET_VCPU_MMAP_SIZE, "KVM_GET_VCPU_MMAP_SIZE", 0);
         void* r = ::mmap(nullptr, size_t(run_size), PROT_READ | PROT_WRITE, MAP_SHARED, vcpu_.get(), 0);
         if (r == MAP_FAILED) throw_errno("mmap of kvm_run");

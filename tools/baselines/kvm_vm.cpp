@@ -101,7 +101,7 @@ int main(int argc, char** argv) {
     if (xioctl(kvm, KVM_GET_API_VERSION, "KVM_GET_API_VERSION", 0) != KVM_API_VERSION) die("API version");
     int vm = xioctl(kvm, KVM_CREATE_VM, "KVM_CREATE_VM", 0);
 
-    // Guest memory exactly as the backend maps it (the same function).
+    // Guest memory exactly as the backend maps and advises it (the same functions).
     ukmon::Mapping ram = ukmon::kvm::map_guest_ram(mem_size);
     auto* host = static_cast<std::byte*>(ram.data());
 
@@ -124,7 +124,9 @@ int main(int argc, char** argv) {
     img.image_end = UK_GUEST_LINK_BASE + 4096;
     ukmon::GuestMemory full(host, 0, mem_size);
     ukmon::load_segments(full, img);
-    auto c = ukmon::x86::build_long_mode(full, ukmon::abi_ukmon::guest_rights(img, mem_size, true), mem_size, false);
+    ukmon::GuestRights rights = ukmon::abi_ukmon::guest_rights(img, mem_size, true);
+    auto c = ukmon::x86::build_long_mode(full, rights, mem_size, false);
+    ukmon::kvm::advise_huge_pages(ram, [&](uint64_t base) { return ukmon::x86::maps_large_page(base, rights); });
     (void)::ioctl(vcpu, KVM_GET_TSC_KHZ, 0);  // the backend asks too (boot info tsc_hz)
 
     auto cpuid = std::make_unique<CpuidBuffer>();
