@@ -55,7 +55,7 @@ std::string call_name(const std::string& line) {
 bool have_strace() { return ::access("/usr/bin/strace", X_OK) == 0; }
 
 // Runs EXE under strace and returns the names of the system calls made after the
-// successful seccomp(SECCOMP_SET_MODE_FILTER, 0, ...) — i.e. by the locked-down process.
+// successful seccomp(SECCOMP_SET_MODE_FILTER, flags, {program}) — i.e. by the locked-down process.
 std::set<std::string> calls_after_filter(const std::string& exe, const std::string& backend,
                                          const std::vector<std::string>& guest_args = {}) {
     char path[] = "/tmp/ukmon-strace-XXXXXX";
@@ -78,8 +78,8 @@ std::set<std::string> calls_after_filter(const std::string& exe, const std::stri
         std::string name = call_name(line);
         if (name.empty()) continue;
         if (locked) calls.insert(name);
-        if (name == "seccomp" && line.find("SECCOMP_SET_MODE_FILTER, 0,") != std::string::npos &&
-            line.find("= 0") != std::string::npos)
+        if (name == "seccomp" && line.find("SECCOMP_SET_MODE_FILTER, ") != std::string::npos &&
+            line.find("{len=") != std::string::npos && line.find("= 0") != std::string::npos)
             locked = true;
     }
     ::unlink(path);
