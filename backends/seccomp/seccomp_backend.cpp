@@ -117,13 +117,14 @@ public:
 
 private:
     // W^X like the kvm page tables: each region of the guest's rights with its own
-    // protection; what lies between them (holes, the stack guard page) inaccessible.
+    // protection; what lies between them (holes, the stack guard page) inaccessible. A
+    // read-write region (data, heap, stack) keeps the fresh mapping's protection as it is.
     void apply_rights(const GuestRights& rights) {
         uint64_t at = low_;
         for (const GuestRegion& g : rights.all()) {
             protect(at, g.start, PROT_NONE);
-            protect(g.start, page_up(g.end),
-                    (g.read ? PROT_READ : 0) | (g.write ? PROT_WRITE : 0) | (g.exec ? PROT_EXEC : 0));
+            int prot = (g.read ? PROT_READ : 0) | (g.write ? PROT_WRITE : 0) | (g.exec ? PROT_EXEC : 0);
+            if (prot != (PROT_READ | PROT_WRITE)) protect(g.start, page_up(g.end), prot);
             at = page_up(g.end);
         }
         protect(at, end_, PROT_NONE);
