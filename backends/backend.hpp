@@ -35,6 +35,11 @@ public:
     // kvm: it stays in the VM (the monitor's SYSCALL stub).
     virtual bool guest_syscalls_reach_host() const = 0;
 
+    // 0. Guest-independent set-up that can go on in the background while the monitor reads
+    //    the image's devices and lays out memory (kvm: the host's CPUID). Called once, right
+    //    after the backend is chosen; whatever it opens stays clear of the low fds, so the
+    //    devices' fds are the same with or without it.
+    virtual void start_early() {}
     // 1. Guest memory of `mem_size` bytes, at least the range `rights` covers; returns the
     //    monitor's unrestricted view of it. `shared`: a process forked later (a guardian)
     //    must see the guest's memory (for a core file or the scrub).

@@ -56,11 +56,12 @@ int Run::execute(std::span<const std::string_view> args, std::span<const std::by
     exit_actions_.acquire(options_, program_, options_.print_filter);
     image_ = parse_guest_image(guest_elf);
     personality_ = recognise_personality(*image_);
+    backend_ = backend ? std::move(backend) : choose_backend();
+    personality_->check_backend(backend_->abi_kind());
+    if (!options_.print_filter) backend_->start_early();
     attach_devices(personality_->manifest(), options_, modules_);
     personality_->devices_attached(modules_);
     personality_->register_hypercalls(dispatcher_, modules_);
-    backend_ = backend ? std::move(backend) : choose_backend();
-    personality_->check_backend(backend_->abi_kind());
     // An spt-style guest whose system calls reach the host drives its devices itself.
     if (personality_->guest_makes_system_calls() && backend_->guest_syscalls_reach_host())
         device_access_ = DeviceAccess::guest_syscalls;

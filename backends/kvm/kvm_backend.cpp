@@ -18,6 +18,7 @@
 #include "backends/kvm/io_doorbell.hpp"
 #include "backends/kvm/gdb/gdb_session.hpp"
 #include "backends/kvm/kvm_exit.hpp"
+#include "arch/x86_64/cpuid_prefetch.hpp"
 #include "arch/x86_64/kvm_cpu_state.hpp"
 #include "arch/x86_64/kvm_uapi.hpp"
 #include "arch/x86_64/kvm_guest_stop.hpp"
@@ -40,7 +41,6 @@ using kvm::ExitEvent;
 
 using kvm::CpuidBuffer;
 using kvm::MsrBuffer;
-using kvm::get_supported_cpuid;
 using kvm::max_cpuid_entries;
 using kvm::set_cpuid2;
 using kvm::set_msrs;
@@ -193,8 +193,17 @@ private:
         return ::ioctl(vcpu_.get(), set_msrs, &m) == 1;
     }
 
+    // /dev/kvm opened before the devices, moved above the fds they take (so that those
+    // are the same as without it), and the host's CPUID asked for in the background.
+    void start_early() override {
+        UniqueFd low(::open("/dev/kvm", O_RDWR | O_CLOEXEC));
+        if (!low) return;  // open_vm says why, in its turn
+        kvm_ = UniqueFd(::fcntl(low.get(), F_DUPFD_CLOEXEC, early_fd_floor));
+        if (kvm_) cpuid_.start(kvm_.get());
+    }
+
     void open_vm(uint64_t mem_size) {
-        kvm_ = UniqueFd(::open("/dev/kvm", O_RDWR | O_CLOEXEC));
+        if (!kvm_) kvm_ = UniqueFd(::open("/dev/kvm", O_RDWR | O_CLOEXEC));
         if (!kvm_) throw_errno("open /dev/kvm");
         if (xioctl(kvm_.get(), KVM_GET_API_VERSION, "KVM_GET_API_VERSION", 0) != KVM_API_VERSION)
             throw HostError("KVM API version mismatch", EINVAL);
@@ -218,9 +227,7 @@ private:
 
     // The host's CPUID, minus what a guest may not use (nested virtualization).
     void set_cpuid() {
-        auto cpuid = std::make_unique<CpuidBuffer>();
-        cpuid->nent = max_cpuid_entries;
-        xioctl(kvm_.get(), get_supported_cpuid, "KVM_GET_SUPPORTED_CPUID", cpuid.get());
+        std::unique_ptr<CpuidBuffer> cpuid = cpuid_.take(kvm_.get());
         kvm::hide_nested_virtualization(*cpuid);
         xioctl(vcpu_.get(), set_cpuid2, "KVM_SET_CPUID2", cpuid.get());
     }
@@ -431,7 +438,10 @@ private:
     std::optional<uint16_t> gdb_port_;
     bool cpl0_, no_vif_, verbose_;
     std::unique_ptr<kvm::GdbSession> gdb_;  // --gdb, once gdb has connected
+    // Where start_early puts /dev/kvm: above what a run's devices take (a few fds each).
+    static constexpr int early_fd_floor = 64;
     UniqueFd kvm_, vm_, vcpu_;
+    kvm::CpuidPrefetch cpuid_;
     Mapping mem_, run_map_;
     std::optional<GuestMemory> full_;  // all of guest memory, from 0
     kvm::PioDoorbells doorbells_;      // KVM_IOEVENTFD ports for modules' I/O threads
