@@ -18,19 +18,23 @@ NetRing::NetRing()
     // an exit costs 78 µs, so a stream that once fell back to WAIT finds the thread awake.
     : IoRing({"net", sizeof(uk_netring), UK_NETRING_SLOTS, offsetof(uk_netring, desc), sizeof(uk_netring_desc), 250}) {}
 
-void NetRing::prepare(const NetModule& module, const SyscallPolicy& device_rules) {
-    module_ = &module;
+void NetRing::prepare(std::span<const Nic> nics, const SyscallPolicy& device_rules) {
+    nics_ = nics;
     SyscallPolicy thread_rules;
     for (const SyscallRule& r : device_rules.rules())
         if (r.nr == __NR_write || r.nr == __NR_readv) thread_rules.allow(r.nr, r.args, r.owner, r.why);
     IoRing::prepare(thread_rules);
 }
 
+const Nic* NetRing::nic(uint64_t handle) const {
+    return handle < nics_.size() && nics_[handle].attached ? &nics_[handle] : nullptr;
+}
+
 void NetRing::serve(uint64_t slot, uint64_t desc_gpa) {
     const auto d = mem().read<uk_netring_desc>(desc_gpa, "net ring descriptor");
     NetRingRequest r;
     uint64_t done = 0;
-    uk_status s = parse_net_desc(d, [&](uint64_t h) { return module_->nic(h); }, r);
+    uk_status s = parse_net_desc(d, [&](uint64_t h) { return nic(h); }, r);
     if (s == UK_OK) {
         const Avoid avoid{ring_gpa(), sizeof(uk_netring)};  // the thread writes the ring itself
         switch (r.op) {

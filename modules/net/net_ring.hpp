@@ -5,6 +5,7 @@
 #pragma once
 #include <array>
 #include <cstdint>
+#include <span>
 
 #include <ukmon/abi.h>
 
@@ -12,19 +13,21 @@
 
 namespace ukmon::net {
 
-class NetModule;
+struct Nic;
 
 class NetRing final : public IoRing {
 public:
     NetRing();
-    // `module`: the NICs by handle. `device_rules`: the net module's own rules; the thread's
-    // filter takes its write and readv ones (on the TAP fds only).
-    void prepare(const NetModule& module, const SyscallPolicy& device_rules);
+    // `nics`: the module's table by handle (attached ones only are served). `device_rules`:
+    // the net module's own rules; the thread's filter takes its write and readv ones (on the
+    // TAP fds only).
+    void prepare(std::span<const Nic> nics, const SyscallPolicy& device_rules);
 
 private:
     void serve(uint64_t slot, uint64_t desc_gpa) override;
+    const Nic* nic(uint64_t handle) const;  // attached, or nullptr
 
-    const NetModule* module_ = nullptr;
+    std::span<const Nic> nics_;
     std::array<uk_net_frame, UK_NET_BATCH_MAX> frame_copy_{};  // the thread's own (not the hypercalls')
 };
 

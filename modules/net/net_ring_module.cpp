@@ -10,7 +10,7 @@ void NetModule::prepare_io(bool doorbells) {
     if (!doorbells || !any) return;
     SyscallPolicy device_rules;  // the thread's filter starts from the device model's own rules
     add_syscall_rules(device_rules);
-    ring_.prepare(*this, device_rules);
+    ring_.prepare(nics_, device_rules);
 }
 
 void NetModule::start_io(const GuestMemory& mem, Doorbells* doorbells) { ring_.start(mem, doorbells); }
