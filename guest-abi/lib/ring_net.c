@@ -22,7 +22,7 @@ static int wait_call(uint64_t until)
 /* Spin 25 µs..2 ms: a batch of 256 full-size frames takes the host several hundred µs, and
  * the guest should not exit in the middle of one (ring_wait.c halves the spin when it is
  * wasted). */
-static struct uk_ring_waiter waiter = {2000000, 25000, 2000000, wait_call};
+static struct uk_ring_waiter waiter = {2000000, 25000, 2000000, 1, wait_call};
 
 /* When the I/O thread was not running to take a call (a busy host: it waits for a CPU, or
  * shares this one), the next calls go direct: an exit each, as without a ring, and the thread

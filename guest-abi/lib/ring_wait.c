@@ -41,20 +41,32 @@ static uint64_t clamp(uint64_t v, uint64_t lo, uint64_t hi)
 
 int uk_ring_wait(struct uk_ring_waiter *w, const struct uk_ring_words *r, uint64_t idx)
 {
-    /* A polling I/O thread takes a descriptor within a µs, a sleeping one once the doorbell
-     * woke it. One that does not within about an exit's time is likely not running (it may
-     * share this CPU): then exit at once and let the monitor serve the ring itself, rather
-     * than spin away the CPU it needs. Once taken, poll for the completion four times as
-     * long as the last one took (a batch of frames takes far longer than one block): halved
-     * when that was not enough (the thread lost its CPU meanwhile). */
     uint64_t took;
-    int taken = poll_for(r->taken, r->error, idx, w->spin_min_ns, &took);
-    if (taken && poll_for(r->done, r->error, idx, w->spin_ns, &took)) {
-        w->spin_ns = clamp(took ? 4 * took : 2 * w->spin_ns, w->spin_min_ns, w->spin_max_ns);
-        return 1;
-    }
-    if (taken)
+    int taken = 1;
+    if (!w->watch_taken) {
+        /* The blk ring's poll, as measured in docs/performance.md: one poll of `done`,
+         * doubled after a request that completed within it, halved after one that did not. */
+        if (poll_for(r->done, r->error, idx, w->spin_ns, &took)) {
+            w->spin_ns = clamp(2 * w->spin_ns, w->spin_min_ns, w->spin_max_ns);
+            return 1;
+        }
         w->spin_ns = clamp(w->spin_ns / 2, w->spin_min_ns, w->spin_max_ns);
+    } else {
+        /* A polling I/O thread takes a descriptor within a µs, a sleeping one once the
+         * doorbell woke it. One that does not within about an exit's time is likely not
+         * running (it may share this CPU): then exit at once and let the monitor serve the
+         * ring itself, rather than spin away the CPU it needs. Once taken, poll for the
+         * completion four times as long as the last one took (a batch of frames takes far
+         * longer than one block): halved when that was not enough (the thread lost its CPU
+         * meanwhile). */
+        taken = poll_for(r->taken, r->error, idx, w->spin_min_ns, &took);
+        if (taken && poll_for(r->done, r->error, idx, w->spin_ns, &took)) {
+            w->spin_ns = clamp(took ? 4 * took : 2 * w->spin_ns, w->spin_min_ns, w->spin_max_ns);
+            return 1;
+        }
+        if (taken)
+            w->spin_ns = clamp(w->spin_ns / 2, w->spin_min_ns, w->spin_max_ns);
+    }
     while (!completed(r->done, r->error, idx)) {
         int rc = w->wait_call(idx + 1);
         if (rc != UK_OK && rc != UK_EAGAIN)
