@@ -244,8 +244,10 @@ $(TEST_APPS): $(BUILD)/tests/bin/%: $(BUILD)/tests/guests/%.elf $(BAKE_DEPS)
 	$(UKBAKE) $< -o $@
 
 # ---- tests ----------------------------------------------------------------------------
-# The blk ring's thread and I/O helpers are unit-tested without the module (no registration).
-UNIT_MODULE_OBJS := $(BUILD)/obj/modules/blk/blk_ring.o $(BUILD)/obj/modules/blk/blk_io.o
+# The rings' threads and I/O helpers are unit-tested without the module (no registration).
+UNIT_MODULE_OBJS := $(BUILD)/obj/modules/blk/blk_ring.o $(BUILD)/obj/modules/blk/blk_io.o \
+                    $(BUILD)/obj/modules/net/net_ring.o $(BUILD)/obj/modules/net/net_calls.o \
+                    $(BUILD)/obj/modules/net/frame_io.o
 $(UNIT_BIN): $(patsubst %.cpp,$(BUILD)/obj/%.o,$(UNIT_SRCS)) $(UNIT_MODULE_OBJS) $(LIBUKMON)
 	@mkdir -p $(@D)
 	$(CXX) $(SAN) $(TEST_LDFLAGS) -o $@ $^ $(LDLIBS_MONITOR)

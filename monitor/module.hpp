@@ -50,6 +50,12 @@ struct DeviceCounters {
     uint64_t bytes_out = 0;
 };
 
+// An I/O thread's own seccomp filter (it installs it itself before the guest starts).
+struct IoThreadPolicy {
+    std::string thread;        // "blk ring thread"
+    const SyscallPolicy* policy;
+};
+
 class Module {
 public:
     virtual ~Module() = default;
@@ -77,12 +83,18 @@ public:
         return false;
     }
     virtual void register_hypercalls(Dispatcher& d) = 0;
+    // Once the backend is known, before --print-filter: a module that would serve a ring on
+    // this backend (`doorbells`: it offers them) creates what its I/O thread's filter names
+    // (the doorbell eventfd), so the printed filters are the installed ones.
+    virtual void prepare_io(bool doorbells) { (void)doorbells; }
     // Before lockdown, once guest memory exists: a module may start an I/O thread serving
     // rings in `mem` (the guest's own rights) and woken by one of `doorbells` (null: none).
     virtual void start_io(const GuestMemory& mem, Doorbells* doorbells) {
         (void)mem;
         (void)doorbells;
     }
+    // The filters of the I/O threads prepare_io() made ready, for --print-filter.
+    virtual void io_thread_policies(std::vector<IoThreadPolicy>& out) const { (void)out; }
     // System calls its hypercall handlers and exit actions make, restricted to its fds.
     virtual void add_syscall_rules(SyscallPolicy& policy) const = 0;
     // DeviceAccess::guest_syscalls: the calls the guest may make on its devices itself (the

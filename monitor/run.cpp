@@ -71,10 +71,15 @@ int Run::execute(std::span<const std::string_view> args, std::span<const std::by
                (options_.timeout_seconds || !options_.stats_path.empty() || !options_.dumpcore_dir.empty() ||
                 options_.scrub || !options_.device_options.empty());
     exit_actions_.start(guarded_);
+    if (device_access_ == DeviceAccess::hypercalls)
+        for (Module* m : modules_) m->prepare_io(backend_->doorbells() != nullptr);
     if (options_.print_filter) {
         SyscallPolicy policy = build_policy();
         print_policy(stdout, policy, backend_->name());
         backend_->print_filter_extra(stdout, policy);
+        std::vector<IoThreadPolicy> threads;
+        for (Module* m : modules_) m->io_thread_policies(threads);
+        for (const IoThreadPolicy& t : threads) print_thread_policy(stdout, *t.policy, t.thread.c_str());
         return 0;
     }
     std::fflush(stdout);

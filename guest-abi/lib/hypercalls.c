@@ -79,6 +79,14 @@ int uk_blkflush(uint64_t handle)
 
 static int netv(uint64_t nr, uint64_t handle, struct uk_net_frame *frames, size_t count, size_t *done)
 {
+    int status; /* kvm: through the ring, without an exit per call */
+    uint64_t n;
+    if (uk_ring_netio(nr == UK_HC_NETWRITEV ? UK_NETRING_WRITEV : UK_NETRING_READV, handle,
+                      (uint64_t)(uintptr_t)frames, count, &status, &n)) {
+        if (done)
+            *done = n;
+        return status;
+    }
     struct uk_hc_netv a = {0, handle, (uint64_t)(uintptr_t)frames, count, 0};
     uk_hypercall(nr, &a);
     if (done)
@@ -106,6 +114,10 @@ int uk_netinfo(uint64_t handle, struct uk_hc_netinfo *info)
 
 int uk_netwrite(uint64_t handle, const void *frame, size_t len)
 {
+    int status;
+    uint64_t n;
+    if (uk_ring_netio(UK_NETRING_WRITE, handle, (uint64_t)(uintptr_t)frame, len, &status, &n))
+        return status;
     struct uk_hc_netio a = {0, handle, (uint64_t)(uintptr_t)frame, len, 0};
     uk_hypercall(UK_HC_NETWRITE, &a);
     return (int)a.ret;
@@ -113,6 +125,13 @@ int uk_netwrite(uint64_t handle, const void *frame, size_t len)
 
 int uk_netread(uint64_t handle, void *buf, size_t size, size_t *got)
 {
+    int status;
+    uint64_t n;
+    if (uk_ring_netio(UK_NETRING_READ, handle, (uint64_t)(uintptr_t)buf, size, &status, &n)) {
+        if (got)
+            *got = n;
+        return status;
+    }
     struct uk_hc_netio a = {0, handle, (uint64_t)(uintptr_t)buf, size, 0};
     uk_hypercall(UK_HC_NETREAD, &a);
     if (got)

@@ -1,4 +1,5 @@
-/* The guest library's blk ring (ring_blk.c), used by the blk calls in hypercalls.c. */
+/* The guest library's rings (ring_blk.c, ring_net.c), used by the calls in hypercalls.c, and
+ * the waiting both share (ring_wait.c). */
 #ifndef UKMON_LIB_RING_H
 #define UKMON_LIB_RING_H
 #include <stdint.h>
@@ -6,5 +7,26 @@
 /* Serves one request through the ring if the monitor offers one (kvm): returns 1 and sets
  * *status; returns 0 when the caller should make the direct hypercall instead. */
 int uk_ring_blkio(uint32_t op, uint64_t handle, uint64_t offset, uint64_t data, uint64_t len, int *status);
+
+/* The same for one net call (enum uk_netring_op): *status and *done as the hypercall's ret
+ * and done_len (WRITE, READ) or done (WRITEV, READV). */
+int uk_ring_netio(uint32_t op, uint64_t handle, uint64_t data, uint64_t len, int *status, uint64_t *done);
+
+/* Waiting for a ring's completion: poll a while, then exit with the ring's WAIT
+ * (`wait_call(until)` returns its uk_status). With watch_taken, a poll for `taken` first,
+ * spin_min_ns long (about one exit); the poll for `done` adapts between spin_min_ns and
+ * spin_max_ns. */
+struct uk_ring_waiter {
+    uint64_t spin_ns, spin_min_ns, spin_max_ns;
+    int watch_taken;
+    int (*wait_call)(uint64_t until);
+};
+struct uk_ring_words { /* the ring header's monitor-written words */
+    const uint64_t *done, *taken;
+    const uint32_t *error;
+};
+/* Returns 0 when (watch_taken) no server took the descriptor within spin_min_ns (the I/O
+ * thread did not run: the guest exited to WAIT), 1 otherwise. */
+int uk_ring_wait(struct uk_ring_waiter *w, const struct uk_ring_words *r, uint64_t idx);
 
 #endif

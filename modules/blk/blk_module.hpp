@@ -45,7 +45,9 @@ public:
     void register_hypercalls(Dispatcher& d) override;
     bool device_info(uint32_t handle, DeviceInfo& out) const override;
     long device_io(uint32_t handle, bool write, std::span<std::byte> buf, uint64_t offset) override;
-    void start_io(const GuestMemory& mem, Doorbells* doorbells) override;  // blk_ring_module.cpp
+    void prepare_io(bool doorbells) override;                              // blk_ring_module.cpp
+    void start_io(const GuestMemory& mem, Doorbells* doorbells) override;
+    void io_thread_policies(std::vector<IoThreadPolicy>& out) const override;
     void add_syscall_rules(SyscallPolicy& policy) const override;
     void add_guest_syscall_rules(SyscallPolicy& policy) const override;
     bool exit_action() override;

@@ -3,13 +3,19 @@
 
 namespace ukmon::blk {
 
-void BlkModule::start_io(const GuestMemory& mem, Doorbells* doorbells) {
+void BlkModule::prepare_io(bool doorbells) {
     bool any = false;
     for (const Device& d : devices_) any = any || d.attached;
-    if (!any) return;
+    if (!doorbells || !any) return;
     SyscallPolicy device_rules;  // the thread's filter starts from the device model's own rules
     add_syscall_rules(device_rules);
-    ring_.start(devices_, mem, doorbells, device_rules);
+    ring_.prepare(devices_, device_rules);
+}
+
+void BlkModule::start_io(const GuestMemory& mem, Doorbells* doorbells) { ring_.IoRing::start(mem, doorbells); }
+
+void BlkModule::io_thread_policies(std::vector<IoThreadPolicy>& out) const {
+    if (ring_.prepared()) out.push_back({"blk ring thread", &ring_.thread_policy()});
 }
 
 void blkring_hypercall(void* owner, RunContext& ctx, uint64_t gpa) {

@@ -29,6 +29,7 @@ void NetModule::add_syscall_rules(SyscallPolicy& policy) const {
     // The fds are behind a pointer the filter cannot follow: pin the count and the null mask.
     policy.allow(__NR_ppoll, {{1, poll_count_}, {3, 0, ~0ull, "NULL"}}, "net",
                  "poll: wait on exactly the " + std::to_string(poll_count_) + " TAP fd(s), no signal mask");
+    ring_.add_syscall_rules(policy);
 }
 
 bool NetModule::device_info(uint32_t handle, DeviceInfo& out) const {

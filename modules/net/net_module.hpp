@@ -14,6 +14,7 @@
 #include <ukmon/abi.h>
 
 #include "modules/net/mac.hpp"
+#include "modules/net/net_ring.hpp"
 #include "monitor/module.hpp"
 #include "monitor/unique_fd.hpp"
 
@@ -45,6 +46,10 @@ public:
     void add_syscall_rules(SyscallPolicy& policy) const override;
     void add_guest_syscall_rules(SyscallPolicy& policy) const override;
     size_t device_counters(std::span<DeviceCounters> out) const override;
+    void prepare_io(bool doorbells) override;                              // net_ring_module.cpp
+    void start_io(const GuestMemory& mem, Doorbells* doorbells) override;
+    void io_thread_policies(std::vector<IoThreadPolicy>& out) const override;
+    bool exit_action() override;
 
     // The attached NIC with this guest handle, or nullptr (unknown, or not a net device).
     const Nic* nic(uint64_t handle) const {
@@ -56,6 +61,7 @@ public:
     std::span<pollfd> poll_set() { return {pollfds_.data(), poll_count_}; }
     uint32_t poll_handle(size_t i) const { return poll_handles_[i]; }
     std::array<uk_net_frame, UK_NET_BATCH_MAX>& frame_copy() { return frame_copy_; }
+    NetRing& ring() { return ring_; }
 
 private:
     std::array<Nic, max_device_handles> nics_{};
@@ -63,6 +69,7 @@ private:
     std::array<uint32_t, max_device_handles> poll_handles_{};
     size_t poll_count_ = 0;
     std::array<uk_net_frame, UK_NET_BATCH_MAX> frame_copy_{};
+    NetRing ring_;  // kvm: the frame ring's I/O thread
 };
 
 // Option words: --net:NAME=TAP and --net-mac:NAME=xx:xx:xx:xx:xx:xx.

@@ -3,10 +3,9 @@
 
 namespace ukmon {
 
-void print_policy(std::FILE* out, const SyscallPolicy& policy, const char* backend) {
-    auto distinct = policy.distinct_syscalls();
-    std::fprintf(out, "# ukmon %s backend: system calls allowed once the guest runs (%zu distinct);\n"
-                      "# anything else kills the process.\n", backend, distinct.size());
+namespace {
+
+void print_rules(std::FILE* out, const SyscallPolicy& policy) {
     for (const SyscallRule& r : policy.rules()) {
         char args[160] = "any arguments";
         int n = 0;
@@ -21,6 +20,20 @@ void print_policy(std::FILE* out, const SyscallPolicy& policy, const char* backe
         }
         std::fprintf(out, "%-16s %-42s %-8s %s\n", syscall_name(r.nr), args, r.owner.c_str(), r.why.c_str());
     }
+}
+
+}  // namespace
+
+void print_policy(std::FILE* out, const SyscallPolicy& policy, const char* backend) {
+    std::fprintf(out, "# ukmon %s backend: system calls allowed once the guest runs (%zu distinct);\n"
+                      "# anything else kills the process.\n", backend, policy.distinct_syscalls().size());
+    print_rules(out, policy);
+}
+
+void print_thread_policy(std::FILE* out, const SyscallPolicy& policy, const char* thread) {
+    std::fprintf(out, "\n# the %s: its own filter, installed by itself before the guest starts (%zu distinct);\n"
+                      "# anything else kills the process.\n", thread, policy.distinct_syscalls().size());
+    print_rules(out, policy);
 }
 
 }  // namespace ukmon

@@ -181,7 +181,23 @@ TEST_CASE("--print-filter, rule by rule with arguments: hello, and a 4 KiB disk 
                 blk.push_back(std::string(call) + " arg0 == 3 && arg2 == " + std::to_string(len) + " && arg3 <= " +
                               std::to_string(4096 - len) + " blk " + (call[1] == 'r' ? "blkread" : "blkwrite") + " on " + which);
         blk.push_back("fsync arg0 == 3 blk blkflush and the flush at exit on " + which);
-        if (b == "kvm") blk.insert(blk.end(), kvm_rules.begin(), kvm_rules.end());  // the lock-down's own, last
+        std::vector<std::string> device_rules(blk.end() - 9, blk.end());  // the pread64/pwrite64/fsync ones
+        if (b == "kvm") {
+            // The blk ring (kvm only): what the run loop's thread gains, then the kvm rules (the
+            // lock-down's own, last), then the ring thread's own filter: the device's rules and
+            // its doorbell, futex and the clock.
+            blk.push_back("write arg0 == doorbell eventfd && arg2 == 8 blk wake the blk ring thread at set-up and to stop it at exit");
+            blk.push_back("futex arg1 == FUTEX_WAIT_PRIVATE blk the blk ring's WAIT, and the exit path waiting for its thread to stop");
+            blk.push_back("futex arg1 == FUTEX_WAKE_PRIVATE blk the blk ring's WAIT serving the ring itself: the wake after a "
+                          "completion or a broken ring");
+            blk.insert(blk.end(), kvm_rules.begin(), kvm_rules.end());
+            for (std::string rule : device_rules) blk.push_back(rule.replace(rule.find(" blk "), 5, " blk ring thread "));
+            blk.push_back("read arg0 == doorbell eventfd && arg2 == 8 blk ring thread sleep until the doorbell");
+            blk.push_back("futex arg1 == FUTEX_WAKE_PRIVATE blk ring thread wake a guest waiting in the ring's WAIT, and the "
+                          "exit path stopping it");
+            blk.push_back("futex arg1 == FUTEX_WAIT_PRIVATE blk ring thread park for good once stopped");
+            blk.push_back("clock_gettime any arguments blk ring thread the poll window (vDSO; the call on hosts without one)");
+        }
         CHECK(rule_lines(guest_exe("hostile_rawio"), b, {"--block:disk=" + disk, "--timeout=5"}) == blk);
         ::unlink(path);
     });

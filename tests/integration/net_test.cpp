@@ -108,3 +108,7 @@ TEST_CASE("net apps: kv answers redis-cli and redis-benchmark, and its data surv
 TEST_CASE("net apps: tcp-echo (the docs' minimal server) echoes 1 B to 4 MiB and 20 connections at once") {
     app_on_each_backend("net tcp-echo", "tcp_echo.sh");
 }
+
+TEST_CASE("net ring: hostile descriptors, vectors and indices get a status; a stream ends at --timeout and SIGTERM; idle costs no CPU") {
+    on_each_backend("net ring", "netring.sh");
+}

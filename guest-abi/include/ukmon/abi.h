@@ -9,7 +9,7 @@
 
 #define UK_ABI_VERSION 1u
 /* Number of hypercalls (== UK_HC_MAX); a macro so the monitor's gate assembly can use it. */
-#define UK_HC_COUNT 15
+#define UK_HC_COUNT 16
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
@@ -38,6 +38,7 @@ enum uk_hypercall {
     UK_HC_NETREADV = 12,
     UK_HC_RANDOM = 13,    /* bytes from the host kernel's random generator (getrandom(2)) */
     UK_HC_BLKRING = 14,   /* set up or wait on the blk ring (kvm): requests without exits */
+    UK_HC_NETRING = 15,   /* set up or wait on the net ring (kvm): frames without exits */
     UK_HC_MAX
 };
 
@@ -223,7 +224,10 @@ struct uk_blkring {               /* 64-byte aligned, in memory the guest may wr
                                      `outb` to the doorbell port */
     uint32_t error;               /* MONITOR: a uk_status once the ring is broken (sq_tail
                                      moved by more than UK_BLKRING_SLOTS): nothing more is served */
-    uint64_t monitor_pad[6];
+    uint64_t taken;               /* MONITOR: descriptors a server has started on (free-running):
+                                     a guest waiting for index i while taken <= i knows no one
+                                     serves it yet, and exits to WAIT sooner */
+    uint64_t monitor_pad[5];
     struct uk_blkring_desc desc[UK_BLKRING_SLOTS]; /* GUEST */
     int64_t status[UK_BLKRING_SLOTS];              /* MONITOR: uk_status of each request */
 };
@@ -238,6 +242,61 @@ struct uk_hc_blkring {
     uint64_t op;          /* IN: enum uk_blkring_call */
     uint64_t ring;        /* IN (SETUP): guest address of a zeroed struct uk_blkring */
     uint64_t until;       /* IN (WAIT): return once this many descriptors are done */
+    uint64_t doorbell;    /* OUT (SETUP): the I/O port whose 1-byte `outb` wakes the I/O thread */
+};
+
+/* ---- the net ring (kvm only): the same protocol as the blk ring, for frames ---------------
+ * One ring for all NICs, owned by the guest library. A descriptor is one net call as the
+ * hypercalls define it (netwrite, netread, netwritev, netreadv): its completion is exactly
+ * what that hypercall would have returned. The monitor reads no frame ahead: a frame waits
+ * in the TAP's own queue until a READ takes it (so nothing is lost in the ring; a full TAP
+ * queue drops and counts, as a NIC does). The header (sq_tail, done, need_kick, error) is the
+ * blk ring's, at the same offsets. */
+#define UK_NETRING_SLOTS 32u      /* a power of two: slot = index % UK_NETRING_SLOTS */
+
+enum uk_netring_op {
+    UK_NETRING_WRITE = 1,         /* data/len: one frame, as uk_hc_netio */
+    UK_NETRING_READ = 2,          /* data/len: one receive buffer, as uk_hc_netio */
+    UK_NETRING_WRITEV = 3,        /* data: a struct uk_net_frame vector, len: its count */
+    UK_NETRING_READV = 4          /* as uk_hc_netv; each element's done_len is written back */
+};
+
+struct uk_netring_desc {          /* GUEST, before it publishes the slot; copied once */
+    uint32_t op;                  /* enum uk_netring_op */
+    uint32_t handle;              /* a net device handle */
+    uint64_t data;                /* guest address of the frame, buffer or vector */
+    uint64_t len;                 /* frame length, buffer size, or vector count */
+};
+
+struct uk_netring_completion {    /* MONITOR */
+    int64_t status;               /* the uk_status the hypercall would have returned */
+    uint64_t done;                /* done_len (WRITE, READ) or frames done (WRITEV, READV) */
+};
+
+struct uk_netring {               /* 64-byte aligned, in memory the guest may write */
+    uint64_t sq_tail;             /* GUEST: descriptors published (free-running) */
+    uint64_t guest_pad[7];        /* its own cache line */
+    uint64_t done;                /* MONITOR: descriptors completed (free-running); the
+                                     completion of index i is valid once done > i */
+    uint32_t need_kick;           /* MONITOR: 1 while the I/O thread sleeps: after publishing,
+                                     `outb` to the doorbell port */
+    uint32_t error;               /* MONITOR: a uk_status once the ring is broken: nothing more
+                                     is served */
+    uint64_t taken;               /* MONITOR: as the blk ring's */
+    uint64_t monitor_pad[5];
+    struct uk_netring_desc desc[UK_NETRING_SLOTS];         /* GUEST */
+    struct uk_netring_completion comp[UK_NETRING_SLOTS];   /* MONITOR */
+};
+
+enum uk_netring_call { UK_NETRING_SETUP = 1, UK_NETRING_WAIT = 2 };
+
+struct uk_hc_netring {    /* as uk_hc_blkring, for the net ring */
+    int64_t ret;          /* OUT: SETUP: UK_OK, UK_EINVAL (no ring on this backend, or one is
+                             set up already), UK_EFAULT. WAIT: UK_OK once done >= until,
+                             UK_EAGAIN after a while without, the ring's error once broken */
+    uint64_t op;          /* IN: enum uk_netring_call */
+    uint64_t ring;        /* IN (SETUP): guest address of a zeroed struct uk_netring */
+    uint64_t until;       /* IN (WAIT) */
     uint64_t doorbell;    /* OUT (SETUP): the I/O port whose 1-byte `outb` wakes the I/O thread */
 };
 
@@ -274,6 +333,18 @@ UK_STATIC_ASSERT(__builtin_offsetof(struct uk_blkring, status) == 128 + 32 * UK_
 UK_STATIC_ASSERT(sizeof(struct uk_blkring) == 128 + 40 * UK_BLKRING_SLOTS, "blkring layout");
 UK_STATIC_ASSERT((UK_BLKRING_SLOTS & (UK_BLKRING_SLOTS - 1)) == 0, "blkring slots: a power of two");
 UK_STATIC_ASSERT(sizeof(struct uk_hc_blkring) == 40, "blkring call layout");
+UK_STATIC_ASSERT(sizeof(struct uk_netring_desc) == 24, "netring desc layout");
+UK_STATIC_ASSERT(sizeof(struct uk_netring_completion) == 16, "netring completion layout");
+UK_STATIC_ASSERT(__builtin_offsetof(struct uk_netring, done) == __builtin_offsetof(struct uk_blkring, done), "ring header");
+UK_STATIC_ASSERT(__builtin_offsetof(struct uk_netring, need_kick) == __builtin_offsetof(struct uk_blkring, need_kick), "ring header");
+UK_STATIC_ASSERT(__builtin_offsetof(struct uk_netring, error) == __builtin_offsetof(struct uk_blkring, error), "ring header");
+UK_STATIC_ASSERT(__builtin_offsetof(struct uk_blkring, taken) == 80, "blkring taken offset");
+UK_STATIC_ASSERT(__builtin_offsetof(struct uk_netring, taken) == __builtin_offsetof(struct uk_blkring, taken), "ring header");
+UK_STATIC_ASSERT(__builtin_offsetof(struct uk_netring, desc) == 128, "netring desc offset");
+UK_STATIC_ASSERT(__builtin_offsetof(struct uk_netring, comp) == 128 + 24 * UK_NETRING_SLOTS, "netring comp offset");
+UK_STATIC_ASSERT(sizeof(struct uk_netring) == 128 + 40 * UK_NETRING_SLOTS, "netring layout");
+UK_STATIC_ASSERT((UK_NETRING_SLOTS & (UK_NETRING_SLOTS - 1)) == 0, "netring slots: a power of two");
+UK_STATIC_ASSERT(sizeof(struct uk_hc_netring) == 40, "netring call layout");
 UK_STATIC_ASSERT(UK_HC_MAX == UK_HC_COUNT, "UK_HC_COUNT must follow the enum");
 #undef UK_STATIC_ASSERT
 
