@@ -3,8 +3,6 @@
 // the engine keeps its own head and done and never trusts the ring's copies of them.
 #include "monitor/io_ring.hpp"
 
-#include "arch/machine.hpp"
-
 #include <linux/futex.h>
 #include <signal.h>
 #include <sys/eventfd.h>
@@ -15,6 +13,7 @@
 #include <chrono>
 #include <thread>
 
+#include "arch/machine.hpp"
 #include "monitor/error.hpp"
 #include "monitor/sandbox/filter.hpp"
 
