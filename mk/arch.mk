@@ -44,13 +44,15 @@ else ifeq ($(ARCH),aarch64)
   # The benchmarks measure speed, which an emulated machine cannot tell (docs/aarch64.md).
   ARCH_SKIP_EXAMPLES := bench-blk bench-boot bench-cpu bench-hypercall bench-net
   # x86_64 page-table, long-mode and kernel-entry tests (and the fuzz target that builds
-  # long-mode tables) test arch/x86_64 only.
+  # long-mode tables) test arch/x86_64 only; so does guest RAM's huge-page advice, which
+  # follows the x86_64 page tables.
   ARCH_SKIP_UNIT := tests/unit/x86_layout_test.cpp tests/unit/kernel_entry_test.cpp \
                     tests/unit/guest_access_test.cpp tests/unit/gdb_protocol_test.cpp \
-                    tests/unit/exit_actions_unit_test.cpp tests/unit/filter_eval_test.cpp
-  # Test guests that are x86 by nature: lidt, and the blk ring's port-I/O doorbell misuse
+                    tests/unit/exit_actions_unit_test.cpp tests/unit/filter_eval_test.cpp \
+                    tests/unit/guest_ram_test.cpp
+  # Test guests that are x86 by nature: lidt, and the blk and net rings' port-I/O doorbell misuse
   # (hostile_memory's x86 modes are in tests/guests/arch/x86_64/hostile_cpu.h).
-  ARCH_SKIP_TEST_GUESTS := lidt.c hostile_ring.c
+  ARCH_SKIP_TEST_GUESTS := lidt.c hostile_ring.c hostile_netring.c
   ARCH_SKIP_FUZZ := tests/fuzz/elf_loader_fuzz.cpp
   # The test programs run in the emulated machine's initramfs, which has no C library.
   TEST_LDFLAGS := -static
