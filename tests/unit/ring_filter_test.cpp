@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "arch/machine.hpp"
 #include "modules/blk/blk_module.hpp"
 #include "modules/blk/blk_ring.hpp"
 #include "monitor/guest_access.hpp"
@@ -43,7 +44,7 @@ std::string printed(const SyscallPolicy& p) {
 }
 
 bool allowed(const std::vector<sock_filter>& prog, int nr, const std::array<uint64_t, 6>& args) {
-    auto v = run_bpf(prog, FakeSyscall{nr, AUDIT_ARCH_X86_64, 0, args});
+    auto v = run_bpf(prog, FakeSyscall{nr, arch::audit_arch, 0, args});  // the build's own architecture
     REQUIRE(v.has_value());
     return (v->action & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_ALLOW;
 }
