@@ -2,15 +2,12 @@
 # and the test guests; `make test` runs every test; `make bench` the benchmarks.
 # SANITIZE=1 builds the monitor with ASan/UBSan (baked executables are then dynamic).
 
-BUILD ?= build
+# ARCH=x86_64 (default) or aarch64 (cross-built into build-aarch64/): mk/arch.mk.
+include mk/arch.mk
 SANITIZE ?= 0
 JOBS ?= 2
 
 .SECONDEXPANSION:
-
-CXX ?= g++
-CC ?= gcc
-GUEST_CC ?= gcc
 
 WARN := -Wall -Wextra -Werror
 CXXFLAGS_BASE := -std=c++20 -O2 -g $(WARN) -fPIE -I. -Iguest-abi/include -I$(BUILD)/gen
@@ -32,9 +29,10 @@ LDFLAGS_MONITOR := $(LINK_MODE) $(SAN) -Wl,--gc-sections
 # ---- guest side: newlib, static, non-PIE, linked at 1 MiB (mk/guest-runtime.mk) ----------
 include mk/guest-runtime.mk
 include mk/lwip.mk
-GUEST_INC := -isystem $(shell $(GUEST_CC) -print-file-name=include) -isystem $(NEWLIB_INC) $(NEWLIB_DEFS) -Iguest-abi/include
+GUEST_INC := -isystem $(shell $(GUEST_CC) -print-file-name=include) -isystem $(NEWLIB_INC) $(NEWLIB_DEFS) -Iguest-abi/include \
+             -Iguest-abi/arch/$(ARCH)
 GUEST_FLAGS := -O2 -g $(WARN) -nostdinc $(GUEST_INC) -fno-pie \
-               -fno-stack-protector -fcf-protection=none -ffunction-sections -fdata-sections
+               -fno-stack-protector $(ARCH_GUEST_FLAGS) -ffunction-sections -fdata-sections
 GUEST_CFLAGS := -std=c11 $(GUEST_FLAGS)
 GUEST_LDFLAGS := -nostdlib -static -no-pie -Wl,-T,guest-abi/guest.ld -Wl,--build-id=none \
                  -Wl,-z,noexecstack -Wl,-z,max-page-size=4096 -Wl,--gc-sections -Wl,--eh-frame-hdr \
@@ -46,10 +44,10 @@ GUEST_CRT0 := $(BUILD)/guest/crt0.o
 GUESTLIB := $(BUILD)/guest/libukguest.a
 
 # ---- monitor side ---------------------------------------------------------------------
-# The core (monitor/, its sandbox/ layer and its personalities under abi/), the x86_64
-# specifics (arch/x86_64/) and both backends.
-MONITOR_DIRS := monitor monitor/sandbox $(wildcard monitor/abi/*) arch/x86_64 backends backends/kvm \
-                backends/kvm/gdb backends/seccomp
+# The core (monitor/, its sandbox/ layer and its personalities under abi/), the specifics of
+# the architecture (arch/$(ARCH)/), the seccomp backend and what mk/arch.mk adds (kvm).
+MONITOR_DIRS := monitor monitor/sandbox $(wildcard monitor/abi/*) arch/$(ARCH) backends \
+                backends/seccomp $(ARCH_MONITOR_DIRS)
 MONITOR_SRCS := $(filter-out monitor/main.cpp monitor/embedded_guest.cpp,$(foreach d,$(MONITOR_DIRS),$(wildcard $(d)/*.cpp)))
 MONITOR_ASM := $(foreach d,$(MONITOR_DIRS),$(wildcard $(d)/*.S))
 MONITOR_OBJS := $(patsubst %.cpp,$(BUILD)/obj/%.o,$(MONITOR_SRCS)) \
@@ -67,7 +65,7 @@ UKBAKE := $(BUILD)/bin/ukbake
 UKMON_RUN := $(BUILD)/ukmon-run
 
 # ---- examples and test guests -----------------------------------------------------------
-EXAMPLES := $(notdir $(wildcard examples/*))
+EXAMPLES := $(filter-out $(ARCH_SKIP_EXAMPLES),$(notdir $(wildcard examples/*)))
 EXAMPLE_APPS := $(addprefix $(BUILD)/,$(EXAMPLES))
 TEST_GUEST_SRCS := $(wildcard tests/guests/*.c tests/guests/*.cpp)
 TEST_GUESTS := $(patsubst tests/guests/%,$(BUILD)/tests/guests/%.elf,$(basename $(TEST_GUEST_SRCS)))
@@ -90,7 +88,7 @@ SOLO5_CFLAGS := -std=c11 -O2 -g $(WARN) -ffreestanding -nostdinc -isystem $(shel
 SOLO5_LDFLAGS := -nostdlib -static -no-pie -Wl,-T,tests/solo5/solo5.ld -Wl,--build-id=none \
                  -Wl,-z,noexecstack -Wl,-z,max-page-size=4096
 
-UNIT_SRCS := $(wildcard tests/unit/*.cpp)
+UNIT_SRCS := $(filter-out $(ARCH_SKIP_UNIT),$(wildcard tests/unit/*.cpp))
 UNIT_BIN := $(BUILD)/tests/unit_tests
 INTEGRATION_SRCS := $(wildcard tests/integration/*.cpp)
 INTEGRATION_BIN := $(BUILD)/tests/integration_tests
@@ -101,16 +99,17 @@ FUZZ_REPLAY_BIN := $(BUILD)/tests/fuzz_replay
 .SECONDARY:
 all: $(LIBUKMON) $(MAIN_OBJS) $(MODULE_OBJS) $(GUESTLIB) $(GUEST_CRT0) $(UKBAKE) $(INSPECT) \
      $(EXAMPLE_APPS) $(TEST_APPS) $(UNIT_BIN) $(INTEGRATION_BIN) $(FUZZ_REPLAY_BIN) \
-     $(UKMON_RUN) $(SOLO5_SPT) $(SOLO5_SPT_BAKED) $(SOLO5_HVT) $(SOLO5_HVT_BAKED)
+     $(UKMON_RUN) $(if $(filter 1,$(ARCH_HAS_SOLO5)),$(SOLO5_SPT) $(SOLO5_SPT_BAKED) $(SOLO5_HVT) $(SOLO5_HVT_BAKED))
 
 deps:
 	@bash tools/setup-deps
 
-# Generated syscall-name table (from libseccomp, at build time).
+# Generated syscall-name table of the target (from the build machine's libseccomp, which
+# knows every architecture's numbers).
 $(BUILD)/gen/syscall_names.cpp: tools/gen_syscall_names.cpp
 	@mkdir -p $(@D)
-	$(CXX) -std=c++20 $(WARN) -o $(BUILD)/gen/gen_syscall_names $< -lseccomp
-	$(BUILD)/gen/gen_syscall_names > $@.tmp && mv $@.tmp $@
+	$(HOST_CXX) -std=c++20 $(WARN) -o $(BUILD)/gen/gen_syscall_names $< -lseccomp
+	$(BUILD)/gen/gen_syscall_names $(ARCH) > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/obj/gen/syscall_names.o: $(BUILD)/gen/syscall_names.cpp
 	@mkdir -p $(@D)
@@ -126,8 +125,10 @@ $(BUILD)/obj/%.o: %.S
 
 $(LIBUKMON): $(MONITOR_OBJS)
 	@mkdir -p $(@D)
-	rm -f $@ && ar rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^
 	echo '$(LDFLAGS_MONITOR)' > $(BUILD)/lib/ldflags
+	echo '$(CXX)' > $(BUILD)/lib/cxx
+	echo '$(ARCH)' > $(BUILD)/lib/arch
 
 $(MAIN_OBJS): $(BUILD)/lib/%.o: $(BUILD)/obj/monitor/%.o
 	@mkdir -p $(@D)
@@ -136,19 +137,19 @@ $(MAIN_OBJS): $(BUILD)/lib/%.o: $(BUILD)/obj/monitor/%.o
 # One relocatable object per module, so ukbake links exactly the modules a guest declares.
 $(BUILD)/lib/modules/%.o: $$(addprefix $(BUILD)/obj/,$$(subst .cpp,.o,$$(wildcard modules/$$*/*.cpp)))
 	@mkdir -p $(@D)
-	ld -r -o $@ $^
+	$(LD) -r -o $@ $^
 
 # ---- guest library --------------------------------------------------------------------
 $(BUILD)/guest/%.o: guest-abi/lib/%.c | $(NEWLIB_STAMP)
 	@mkdir -p $(@D)
 	$(GUEST_CC) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
 
-$(GUEST_CRT0): guest-abi/lib/crt0.S
+$(GUEST_CRT0): guest-abi/arch/$(ARCH)/crt0.S
 	@mkdir -p $(@D)
 	$(GUEST_CC) $(GUEST_CFLAGS) -c $< -o $@
 
 $(GUESTLIB): $(GUESTLIB_OBJS)
-	rm -f $@ && ar rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^
 
 # Links a guest: $(call link-guest,OUT,OBJS)
 define link-guest
@@ -158,9 +159,20 @@ define link-guest
 endef
 
 # ---- tools ----------------------------------------------------------------------------
+# ukbake runs ukmon-inspect while it bakes, on the build machine: a cross build gets one
+# built for the build machine (in BUILD/host, an x86_64 build tree of the monitor library),
+# which reads a guest of the target's machine (ukmon-inspect --machine).
+ifeq ($(CROSS),)
 $(INSPECT): $(BUILD)/obj/tools/ukmon_inspect.o $(LIBUKMON)
 	@mkdir -p $(@D)
 	$(CXX) $(SAN) -o $@ $^ $(LDLIBS_MONITOR)
+else
+$(INSPECT): FORCE
+	$(MAKE) --no-print-directory ARCH=x86_64 BUILD=$(BUILD)/host CXX=$(HOST_CXX) CC=gcc AR=ar LD=ld \
+	    GUEST_CC=gcc GUEST_CXX=g++ OBJCOPY=objcopy OBJDUMP=objdump $(BUILD)/host/bin/ukmon-inspect
+	@mkdir -p $(@D)
+	cmp -s $(BUILD)/host/bin/ukmon-inspect $@ || cp $(BUILD)/host/bin/ukmon-inspect $@
+endif
 
 $(UKBAKE): tools/ukbake
 	@mkdir -p $(@D)
@@ -215,7 +227,7 @@ $(BUILD)/tests/guests/%.elf: $(BUILD)/guest-obj/tests/guests/%.o $(GUESTLIB) $(G
 # (docs/security.md): the guest ELF's symbols are hostile text for every diagnosis.
 $(BUILD)/tests/guests/hostile_symbol.elf: $(BUILD)/guest-obj/tests/guests/hostile_symbol.o $(GUESTLIB) $(GUEST_CRT0)
 	$(call link-guest,$@.tmp,$<)
-	objcopy --redefine-sym "evil_name=$$(printf 'evil\nukmon: forged line \033[31mred')" $@.tmp $@
+	$(OBJCOPY) --redefine-sym "evil_name=$$(printf 'evil\nukmon: forged line \033[31mred')" $@.tmp $@
 	rm -f $@.tmp
 
 $(TEST_APPS): $(BUILD)/tests/bin/%: $(BUILD)/tests/guests/%.elf $(BAKE_DEPS)
@@ -231,11 +243,11 @@ A64_PURE_OBJS := $(filter-out $(MONITOR_OBJS),$(patsubst %.cpp,$(BUILD)/obj/%.o,
                  arch/aarch64/guest_code.cpp arch/aarch64/exception_syndrome.cpp arch/aarch64/kvm_exit.cpp))
 $(UNIT_BIN): $(patsubst %.cpp,$(BUILD)/obj/%.o,$(UNIT_SRCS)) $(UNIT_MODULE_OBJS) $(A64_PURE_OBJS) $(LIBUKMON)
 	@mkdir -p $(@D)
-	$(CXX) $(SAN) -o $@ $^ $(LDLIBS_MONITOR)
+	$(CXX) $(SAN) $(TEST_LDFLAGS) -o $@ $^ $(LDLIBS_MONITOR)
 
 $(INTEGRATION_BIN): $(patsubst %.cpp,$(BUILD)/obj/%.o,$(INTEGRATION_SRCS))
 	@mkdir -p $(@D)
-	$(CXX) $(SAN) -o $@ $^
+	$(CXX) $(SAN) $(TEST_LDFLAGS) -o $@ $^
 
 # ---- fuzzing (docs/security.md) ---------------------------------------------------------------
 # tests/fuzz/NAME_fuzz.cpp is one target. `make fuzz` builds each with clang and libFuzzer into
@@ -267,9 +279,9 @@ $(BUILD)/fuzz/obj/%.o: %.S
 $(FUZZ_BINS): $(BUILD)/fuzz/%: $(BUILD)/fuzz/obj/tests/fuzz/%_fuzz.o $(FUZZ_LIB_OBJS)
 	$(FUZZ_CXX) -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $^ $(LDLIBS_MONITOR)
 
-$(FUZZ_REPLAY_BIN): $(patsubst %.cpp,$(BUILD)/obj/%.o,$(wildcard tests/fuzz/*.cpp)) $(MODULE_OBJS) $(LIBUKMON)
+$(FUZZ_REPLAY_BIN): $(patsubst %.cpp,$(BUILD)/obj/%.o,$(filter-out $(ARCH_SKIP_FUZZ),$(wildcard tests/fuzz/*.cpp))) $(MODULE_OBJS) $(LIBUKMON)
 	@mkdir -p $(@D)
-	$(CXX) $(SAN) -o $@ $^ $(LDLIBS_MONITOR)
+	$(CXX) $(SAN) $(TEST_LDFLAGS) -o $@ $^ $(LDLIBS_MONITOR)
 
 fuzz: deps
 	$(MAKE) -j$(JOBS) $(FUZZ_BINS)
@@ -296,6 +308,6 @@ clean:
 
 # Fragments: OCI images, install and packages (one job each); guest-runtime.mk and lwip.mk are
 # read above.
-include $(filter-out mk/guest-runtime.mk mk/lwip.mk,$(wildcard mk/*.mk))
+include $(filter-out mk/arch.mk mk/guest-runtime.mk mk/lwip.mk,$(wildcard mk/*.mk))
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -8,7 +8,7 @@
 #include <memory>
 #include <string>
 
-#include "arch/x86_64/registers.hpp"
+#include "monitor/run_outcome.hpp"
 #include "monitor/cli.hpp"
 #include "monitor/doorbells.hpp"
 #include "monitor/guest_memory.hpp"

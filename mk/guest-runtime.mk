@@ -7,17 +7,17 @@
 RT := $(BUILD)/guest-runtime
 NEWLIB_TARBALL := $(firstword $(wildcard /usr/src/newlib/newlib-*.tar.*))
 NEWLIB_PREFIX := $(RT)/newlib
-NEWLIB_INC := $(NEWLIB_PREFIX)/x86_64-elf/include
-NEWLIB_LIBDIR := $(NEWLIB_PREFIX)/x86_64-elf/lib
+NEWLIB_INC := $(NEWLIB_PREFIX)/$(NEWLIB_TARGET)/include
+NEWLIB_LIBDIR := $(NEWLIB_PREFIX)/$(NEWLIB_TARGET)/lib
 NEWLIB_STAMP := $(RT)/newlib.stamp
 
 # Only libc and libm; no multilib, no locks (a guest has one thread), no iconv; the system
 # calls are ours (guest-abi/lib/syscalls.c). C99 and long long formats so printf matches
 # glibc's. Red zone kept: see docs/runtime.md ("Compiler flags").
-NEWLIB_CONFIG := --target=x86_64-elf --disable-multilib --disable-newlib-supplied-syscalls \
+NEWLIB_CONFIG := --target=$(NEWLIB_TARGET) --disable-multilib --disable-newlib-supplied-syscalls \
                  --disable-newlib-multithread --enable-newlib-io-c99-formats \
                  --enable-newlib-io-long-long --disable-newlib-iconv --disable-nls
-NEWLIB_CFLAGS := -O2 -g1 -fno-pie -fno-stack-protector -fcf-protection=none \
+NEWLIB_CFLAGS := -O2 -g1 -fno-pie -fno-stack-protector $(ARCH_GUEST_FLAGS) \
                  -ffunction-sections -fdata-sections
 
 # Unpack, configure, build and install into $(NEWLIB_PREFIX); the stamp makes it once.
@@ -27,8 +27,8 @@ $(NEWLIB_STAMP):
 	mkdir -p $(RT)/newlib-src $(RT)/newlib-build
 	tar xf $(NEWLIB_TARBALL) -C $(RT)/newlib-src --strip-components=1
 	cd $(RT)/newlib-build && ../newlib-src/configure $(NEWLIB_CONFIG) --prefix=$(abspath $(NEWLIB_PREFIX)) \
-	    CC_FOR_TARGET=$(GUEST_CC) AR_FOR_TARGET=ar AS_FOR_TARGET=as RANLIB_FOR_TARGET=ranlib \
-	    NM_FOR_TARGET=nm LD_FOR_TARGET=ld CFLAGS_FOR_TARGET="$(NEWLIB_CFLAGS)" > configure.log 2>&1 \
+	    CC_FOR_TARGET=$(GUEST_CC) AR_FOR_TARGET=$(CROSS)ar AS_FOR_TARGET=$(CROSS)as RANLIB_FOR_TARGET=$(CROSS)ranlib \
+	    NM_FOR_TARGET=$(CROSS)nm LD_FOR_TARGET=$(CROSS)ld CFLAGS_FOR_TARGET="$(NEWLIB_CFLAGS)" > configure.log 2>&1 \
 	    || { tail -20 configure.log; exit 1; }
 	$(MAKE) -C $(RT)/newlib-build all-target-newlib > $(RT)/newlib-build/build.log 2>&1 \
 	    || { tail -30 $(RT)/newlib-build/build.log; exit 1; }
@@ -57,10 +57,9 @@ $(NEWLIB_STAMP): $(RT)/newlib.sig
 # headers, and c++config.h is the host's without what a guest has not (TLS, futexes,
 # threads). Only the host runtime objects listed here are linked, and each is checked to
 # need nothing but newlib and our glue in guest-abi/cxx (see docs/runtime.md, "C++").
-GUEST_CXX ?= g++
 GCC_MAJOR := $(shell $(GUEST_CXX) -dumpversion)
 HOST_CXX_INC := /usr/include/c++/$(GCC_MAJOR)
-HOST_CXX_TARGET_INC := /usr/include/x86_64-linux-gnu/c++/$(GCC_MAJOR)
+HOST_CXX_TARGET_INC := $(CXX_TARGET_INC_DIR)
 GUEST_CXX_INC := -isystem $(RT)/cxx -isystem guest-abi/cxx -isystem $(HOST_CXX_INC) \
                  -isystem $(HOST_CXX_TARGET_INC) -isystem $(HOST_CXX_INC)/backward
 # Recursive: GUEST_FLAGS is defined by the Makefile after this file is included.
@@ -84,9 +83,9 @@ RT_STDCXX := $(RT)/lib/libukstdcxx.a
 $(RT_STDCXX): $(HOST_LIBSTDCXX) $(HOST_LIBSUPCXX)
 	@mkdir -p $(@D)
 	rm -rf $@ $(RT)/stdcxx-objs && mkdir -p $(RT)/stdcxx-objs
-	cd $(RT)/stdcxx-objs && ar x $(HOST_LIBSTDCXX) \
-	    $(filter-out $(SUPCXX_DROP),$(shell ar t $(HOST_LIBSUPCXX))) $(STDCXX_KEEP)
-	ar rcs $@ $(RT)/stdcxx-objs/*.o && rm -rf $(RT)/stdcxx-objs
+	cd $(RT)/stdcxx-objs && $(AR) x $(HOST_LIBSTDCXX) \
+	    $(filter-out $(SUPCXX_DROP),$(shell $(AR) t $(HOST_LIBSUPCXX))) $(STDCXX_KEEP)
+	$(AR) rcs $@ $(RT)/stdcxx-objs/*.o && rm -rf $(RT)/stdcxx-objs
 
 # Our C++ glue (guest-abi/cxx/*.cpp): an archive, so a C guest links none of it.
 RT_CXXRT := $(RT)/lib/libukcxxrt.a
@@ -95,10 +94,11 @@ $(RT)/obj/%.o: guest-abi/cxx/%.cpp $(RT_CXXCONFIG) | $(NEWLIB_STAMP)
 	@mkdir -p $(@D)
 	$(GUEST_CXX) $(GUEST_CXXFLAGS) -MMD -MP -c $< -o $@
 $(RT_CXXRT): $(RT_CXXRT_OBJS)
-	rm -f $@ && ar rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^
 
 # Every symbol of every host object we allow resolves against newlib and our glue alone,
-# and none uses %fs (thread-local storage or glibc's stack guard): linked whole, once.
+# and none uses the thread pointer (%fs, tpidr_el0: thread-local storage or glibc's stack
+# guard): linked whole, once.
 RT_CXX_CHECKED := $(RT)/cxx-runtime.checked
 $(RT_CXX_CHECKED): $(RT_STDCXX) $(RT_CXXRT) $$(GUESTLIB) $$(GUEST_CRT0) $(NEWLIB_LIBS) guest-abi/guest.ld
 	printf 'int main(void) { return 0; }\n' > $(RT)/check_main.c
@@ -106,7 +106,7 @@ $(RT_CXX_CHECKED): $(RT_STDCXX) $(RT_CXXRT) $$(GUESTLIB) $$(GUEST_CRT0) $(NEWLIB
 	$(GUEST_CC) $(filter-out -Wl$(comma)--gc-sections,$(GUEST_LDFLAGS)) -o $(RT)/check.elf $(GUEST_CRT0) \
 	    $(RT)/check_main.o -Wl,--whole-archive $(RT_STDCXX) $(RT_CXXRT) -Wl,--no-whole-archive \
 	    -Wl,--start-group $(GUESTLIB) $(NEWLIB_LIBS) -lgcc -lgcc_eh -Wl,--end-group
-	! objdump -d $(RT)/check.elf | grep -m3 '%fs:' || { echo "guest C++ runtime: a host object uses %fs" >&2; exit 1; }
+	! $(OBJDUMP) -d $(RT)/check.elf | grep -m3 '$(TLS_INSN_PATTERN)' || { echo "guest C++ runtime: a host object uses the thread pointer ($(TLS_INSN_PATTERN))" >&2; exit 1; }
 	rm -f $(RT)/check.elf $(RT)/check_main.* && touch $@
 
 comma := ,
@@ -118,10 +118,10 @@ HOST_TWINS := $(BUILD)/tests/host/conformance_c $(BUILD)/tests/host/conformance_
 all: $(HOST_TWINS)
 $(BUILD)/tests/host/%: tests/guests/%.c
 	@mkdir -p $(@D)
-	$(CC) -std=c11 -O2 $(WARN) -o $@ $< -lm
+	$(CC) -std=c11 -O2 $(WARN) $(TEST_LDFLAGS) -o $@ $< -lm
 $(BUILD)/tests/host/%: tests/guests/%.cpp
 	@mkdir -p $(@D)
-	$(CXX) -std=c++20 -O2 $(WARN) -o $@ $<
+	$(CXX) -std=c++20 -O2 $(WARN) $(TEST_LDFLAGS) -o $@ $<
 
 $(BUILD)/guest-obj/%.o: %.cpp $(RT_CXXCONFIG) | $(NEWLIB_STAMP)
 	@mkdir -p $(@D)
@@ -159,7 +159,7 @@ UKI_LIBS = $(addprefix $(UKI_GUEST)/,libukguest.a libukcxxrt.a libukstdcxx.a lib
 # $(1): the layout (UKB or UKI); $(2): the flag naming the compiler's own headers (stddef.h,
 # stdint.h; -nostdinc hides them), empty for the installed .pc, which cannot run the compiler.
 uk_compile = -nostdinc $(2) -isystem $($(1)_NEWLIB_INC) $(NEWLIB_DEFS) -I$($(1)_ABI_INC) \
-             -fno-pie -fno-stack-protector -fcf-protection=none -ffunction-sections -fdata-sections
+             -fno-pie -fno-stack-protector $(ARCH_GUEST_FLAGS) -ffunction-sections -fdata-sections
 uk_cxx_compile = -nostdinc++ $(addprefix -isystem ,$($(1)_CXX_INC)) -isystem $(HOST_CXX_INC) \
                  -isystem $(HOST_CXX_TARGET_INC) -isystem $(HOST_CXX_INC)/backward \
                  $(call uk_compile,$(1),$(2)) -include ukmon_cxx_math.h

@@ -33,7 +33,7 @@ $(LWIP_OBJS): guest-net/include/lwipopts.h guest-net/include/arch/cc.h
 
 $(LWIP_LIB): $(LWIP_OBJS)
 	@mkdir -p $(@D)
-	rm -f $@ && ar rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^
 
 GUESTNET_SRCS := $(wildcard guest-net/src/*.c)
 GUESTNET_OBJS := $(patsubst guest-net/src/%.c,$(RT)/guest-net-obj/%.o,$(GUESTNET_SRCS))
@@ -42,7 +42,7 @@ $(RT)/guest-net-obj/%.o: guest-net/src/%.c $(LWIP_STAMP) | $(NEWLIB_STAMP)
 	@mkdir -p $(@D)
 	$(GUEST_CC) $(GUEST_CFLAGS) $(LWIP_INC) -MMD -MP -c $< -o $@
 $(GUESTNET_LIB): $(GUESTNET_OBJS)
-	rm -f $@ && ar rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^
 
 # Archives: a guest that calls none of it links none of it.
 GUESTNET_LIBS := $(GUESTNET_LIB) $(LWIP_LIB)

@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <cstring>
 
-#include "arch/x86_64/faults.hpp"
+#include "arch/native.hpp"
 #include "monitor/deadline.hpp"
 #include "monitor/exit_codes.hpp"
 #include "monitor/fd_io.hpp"
@@ -45,9 +45,9 @@ void Run::on_deadline(const void* ucontext) {
     GuestStop stop;
     if (backend_->read_stop(SIGALRM, ucontext, stop)) {
         char sym[160];
-        x86::format_symbol(sym, sizeof sym, stop.regs.rip, *image_);
-        std::snprintf(where, sizeof where, "\n  %srip=0x%llx%s", stop.in_hypercall ? "in a hypercall called from " : "",
-                      static_cast<unsigned long long>(stop.regs.rip), sym);
+        arch::format_symbol(sym, sizeof sym, stop.regs.ip(), *image_);
+        std::snprintf(where, sizeof where, "\n  %s%s=0x%llx%s", stop.in_hypercall ? "in a hypercall called from " : "", arch::ip_name,
+                      static_cast<unsigned long long>(stop.regs.ip()), sym);
     }
     RunOutcome o = RunOutcome::make(RunOutcome::Kind::timeout,
                                     "guest timed out: still running after --timeout=%llu seconds%s",

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "arch/machine.hpp"
 #include "monitor/abi/ukmon/layout.hpp"
 
 namespace ukmon::coredump {
@@ -34,18 +35,6 @@ void put_note(std::vector<std::byte>& out, uint32_t type, const void* desc, size
     const auto* d = static_cast<const std::byte*>(desc);
     out.insert(out.end(), d, d + size);
     pad4();
-}
-
-user_regs_struct to_user_regs(const x86::Registers& r) {
-    user_regs_struct u{};
-    u.r15 = r.r15; u.r14 = r.r14; u.r13 = r.r13; u.r12 = r.r12;
-    u.rbp = r.rbp; u.rbx = r.rbx; u.r11 = r.r11; u.r10 = r.r10;
-    u.r9 = r.r9; u.r8 = r.r8; u.rax = r.rax; u.rcx = r.rcx;
-    u.rdx = r.rdx; u.rsi = r.rsi; u.rdi = r.rdi; u.orig_rax = ~0ull;
-    u.rip = r.rip; u.cs = r.cs; u.eflags = r.rflags; u.rsp = r.rsp;
-    u.ss = r.ss; u.fs_base = r.fs_base; u.gs_base = r.gs_base;
-    u.ds = r.ds; u.es = r.es; u.fs = r.fs; u.gs = r.gs;
-    return u;
 }
 
 }  // namespace
@@ -86,7 +75,7 @@ Layout layout(std::span<const Region> regions, const GuestStop& stop, int pid, c
     st.pr_ppid = pid;
     st.pr_pgrp = pid;
     st.pr_sid = pid;
-    user_regs_struct u = to_user_regs(stop.regs);
+    user_regs_struct u = arch::to_user_regs(stop.regs);
     static_assert(sizeof u == sizeof st.pr_reg);
     std::memcpy(&st.pr_reg, &u, sizeof u);
     put_note(notes, NT_PRSTATUS, &st, sizeof st);
@@ -113,7 +102,7 @@ Layout layout(std::span<const Region> regions, const GuestStop& stop, int pid, c
     eh.e_ident[EI_VERSION] = EV_CURRENT;
     eh.e_ident[EI_OSABI] = ELFOSABI_NONE;
     eh.e_type = ET_CORE;
-    eh.e_machine = EM_X86_64;
+    eh.e_machine = arch::elf_machine;
     eh.e_version = EV_CURRENT;
     eh.e_phoff = sizeof eh;
     eh.e_ehsize = sizeof eh;

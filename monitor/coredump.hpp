@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "monitor/guest_rights.hpp"
-#include "arch/x86_64/registers.hpp"
+#include "monitor/run_outcome.hpp"
 
 namespace ukmon::coredump {
 

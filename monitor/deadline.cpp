@@ -5,7 +5,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "arch/x86_64/thread_pointer.hpp"
+#include "arch/native.hpp"
 #include "monitor/error.hpp"
 #include "monitor/run.hpp"
 
@@ -15,7 +15,7 @@ namespace {
 bool armed = false;
 
 void on_alarm(int, siginfo_t*, void* ucontext) {
-    x86::restore_thread_pointer();  // first: a seccomp guest may have set its own FS base
+    arch::restore_thread_pointer();  // first: a seccomp guest may have set its own FS base
     Run::current().on_deadline(ucontext);
 }
 

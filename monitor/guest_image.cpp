@@ -35,10 +35,16 @@ using ElfHandle = std::unique_ptr<Elf, ElfCloser>;
 uint64_t page_down(uint64_t v) { return v & ~(page_size - 1); }
 uint64_t page_up(uint64_t v) { return (v + page_size - 1) & ~(page_size - 1); }
 
-void check_header(Elf* elf, const GElf_Ehdr& eh) {
+const char* machine_name(uint16_t m) { return m == EM_X86_64 ? "x86_64" : m == EM_AARCH64 ? "aarch64" : "another machine"; }
+
+void check_header(Elf* elf, const GElf_Ehdr& eh, uint16_t machine) {
     if (gelf_getclass(elf) != ELFCLASS64) refuse("not a 64-bit ELF");
     if (eh.e_ident[EI_DATA] != ELFDATA2LSB) refuse("not little-endian");
-    if (eh.e_machine != EM_X86_64) refuse("machine %u is not x86_64", unsigned(eh.e_machine));
+    bool ours = machine == any_machine ? eh.e_machine == EM_X86_64 || eh.e_machine == EM_AARCH64
+                                       : eh.e_machine == machine;
+    if (!ours)
+        refuse("machine %u (%s) is not %s", unsigned(eh.e_machine), machine_name(eh.e_machine),
+               machine == any_machine ? "x86_64 or aarch64" : machine_name(machine));
     if (eh.e_type != ET_EXEC)
         refuse("type %u is not a static executable (ET_EXEC); link with guest-abi/guest.ld",
                unsigned(eh.e_type));
@@ -124,7 +130,7 @@ void read_functions(Elf* elf, GuestImage& img) {
 
 }  // namespace
 
-GuestImage parse_guest_image(std::span<const std::byte> bytes) {
+GuestImage parse_guest_image(std::span<const std::byte> bytes, uint16_t machine) {
     if (elf_version(EV_CURRENT) == EV_NONE) throw std::runtime_error("libelf: version mismatch");
     if (bytes.size() < EI_NIDENT || std::memcmp(bytes.data(), ELFMAG, SELFMAG) != 0)
         refuse("not an ELF file");
@@ -134,10 +140,11 @@ GuestImage parse_guest_image(std::span<const std::byte> bytes) {
     if (!elf || elf_kind(elf.get()) != ELF_K_ELF) refuse("not an ELF file");
     GElf_Ehdr eh;
     if (!gelf_getehdr(elf.get(), &eh)) refuse("unreadable ELF header: %s", elf_errmsg(-1));
-    check_header(elf.get(), eh);
+    check_header(elf.get(), eh, machine);
 
     GuestImage img;
     img.bytes = bytes;
+    img.machine = eh.e_machine;
     img.entry = eh.e_entry;
     size_t phnum = 0;
     if (elf_getphdrnum(elf.get(), &phnum) != 0) refuse("unreadable program headers");

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "arch/machine.hpp"
+
 namespace ukmon {
 
 struct Segment {
@@ -42,6 +44,7 @@ struct GuestSymbol {
 
 struct GuestImage {
     std::span<const std::byte> bytes;     // the whole ELF file, not owned
+    uint16_t machine = 0;                 // e_machine: EM_X86_64 or EM_AARCH64
     uint64_t entry = 0;
     std::vector<Segment> segments;        // PT_LOAD, sorted by address, non-overlapping
     uint64_t image_end = 0;               // end of the highest segment, page aligned
@@ -58,8 +61,14 @@ struct GuestImage {
 // Largest address a guest image may reach (guest memory is at most 4 GiB).
 inline constexpr uint64_t max_image_end = 0x1'0000'0000ull;
 
+// The machine of the build (the guest a monitor can run), and "either" for tools that only
+// read a manifest (ukmon-inspect, which a cross build runs on the build machine).
+inline constexpr uint16_t native_machine = arch::elf_machine;
+inline constexpr uint16_t any_machine = 0xFFFF;
+
 // Parses and validates; any malformed or hostile input throws UsageError with one line that
-// names the problem ("guest ELF: ..."). Notes are only collected here.
-GuestImage parse_guest_image(std::span<const std::byte> elf_bytes);
+// names the problem ("guest ELF: ..."). Notes are only collected here. A guest of another
+// machine than `machine` is refused.
+GuestImage parse_guest_image(std::span<const std::byte> elf_bytes, uint16_t machine = native_machine);
 
 }  // namespace ukmon

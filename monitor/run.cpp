@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <cstring>
 
-#include "arch/x86_64/faults.hpp"
+#include "arch/native.hpp"
 #include "monitor/deadline.hpp"
 #include "monitor/devices.hpp"
 #include "monitor/error.hpp"
@@ -203,7 +203,7 @@ std::optional<RunOutcome> Run::serve_hypercall(uint64_t nr, uint64_t arg_gpa) {
 std::optional<RunOutcome> Run::serve_syscall(GuestSyscall& call) {
     if (!device_model_.allows(call.nr, call.args)) {
         char sym[160];
-        x86::format_symbol(sym, sizeof sym, call.rip, *image_);
+        arch::format_symbol(sym, sizeof sym, call.rip, *image_);
         const char* name = call.nr < 0x40000000 ? syscall_name(int(call.nr)) : "?";
         return RunOutcome::make(RunOutcome::Kind::killed,
                                 "guest killed: forbidden system call %s (%llu); its device model refused it\n  rip=0x%llx%s",

@@ -3,9 +3,17 @@
 #include <cstdint>
 #include <cstdio>
 
-#include "arch/x86_64/registers.hpp"
+#include "arch/registers.hpp"
 
 namespace ukmon {
+
+// Where the guest stopped (arch/*/registers.hpp has the registers of each architecture).
+struct GuestStop {
+    bool known = false;     // false: no registers (e.g. the monitor failed, not the guest)
+    int signal = 0;         // SIGSEGV, SIGILL, SIGFPE, SIGSYS, SIGABRT (ABI violation); 0: halt
+    bool in_hypercall = false;  // stopped while the monitor served a hypercall
+    arch::Registers regs{}; // for a stop inside a hypercall: as right after the gate returns
+};
 
 struct RunOutcome {
     enum class Kind { halted, crashed, killed, host_error, timeout, stopped } kind = Kind::halted;

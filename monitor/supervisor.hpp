@@ -16,7 +16,7 @@
 
 #include "monitor/coredump.hpp"
 #include "monitor/guest_memory.hpp"
-#include "arch/x86_64/registers.hpp"
+#include "monitor/run_outcome.hpp"
 
 namespace ukmon::supervisor {
 

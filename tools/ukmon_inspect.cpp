@@ -44,7 +44,8 @@ int main(int argc, char** argv) {
     }
     try {
         auto bytes = read_file(argv[1]);
-        auto img = ukmon::parse_guest_image(bytes);
+        // Either machine: a cross build runs this on the build machine (ukbake checks the match).
+        auto img = ukmon::parse_guest_image(bytes, ukmon::any_machine);
         auto personality = ukmon::recognise_personality(img);
         auto devices = personality->manifest();
         if (modules_only) {

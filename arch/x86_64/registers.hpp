@@ -3,6 +3,8 @@
 // the signal's ucontext or the registers the hypercall gate saved) and written into core
 // files (--dumpcore). Plain fixed-size data: it travels inside RunOutcome.
 #pragma once
+#include <sys/user.h>
+
 #include <cstdint>
 
 namespace ukmon::x86 {
@@ -13,21 +15,16 @@ struct Registers {
     uint64_t rip, rflags;
     uint64_t cs, ss, ds, es, fs, gs;
     uint64_t fs_base, gs_base;
+
+    uint64_t ip() const { return rip; }     // the names the core uses on every architecture
+    uint64_t stack() const { return rsp; }
 };
 
 // The POSIX signal Linux delivers for an x86 exception vector (#PF -> SIGSEGV, #UD ->
 // SIGILL, #DE -> SIGFPE, #BP -> SIGTRAP, ...), so a kvm core reads like a process core.
 int signal_for_vector(uint64_t vector);
 
-}  // namespace ukmon
+// The registers as a process core's NT_PRSTATUS carries them (gdb reads them there).
+user_regs_struct to_user_regs(const Registers& r);
 
-namespace ukmon {
-
-struct GuestStop {
-    bool known = false;     // false: no registers (e.g. the monitor failed, not the guest)
-    int signal = 0;         // SIGSEGV, SIGILL, SIGFPE, SIGSYS, SIGABRT (ABI violation); 0: halt
-    bool in_hypercall = false;  // stopped while the monitor served a hypercall
-    x86::Registers regs{};  // for a stop inside a hypercall: as right after the gate returns
-};
-
-}  // namespace ukmon
+}  // namespace ukmon::x86

@@ -9,7 +9,7 @@
 
 #include <sys/syscall.h>
 
-#include "arch/x86_64/thread_pointer.hpp"
+#include "arch/native.hpp"
 #include "backends/backend.hpp"
 #include "backends/seccomp/guest_stop.hpp"
 #include "backends/seccomp/process_state.hpp"
@@ -78,7 +78,7 @@ public:
         if (entry.privilege != EntryState::Privilege::user)
             throw UsageError("this guest runs as supervisor code: it needs --backend=kvm");
         apply_rights(rights);
-        x86::record_thread_pointer();
+        arch::record_thread_pointer();
         void* stack = ::mmap(nullptr, dispatch_stack_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         if (stack == MAP_FAILED) throw_errno("mmap of the dispatch stack");
         ukmon_seccomp_stack_top = reinterpret_cast<uint64_t>(stack) + dispatch_stack_size;
@@ -105,7 +105,7 @@ public:
     }
 
     RunOutcome enter(Run& run) override {
-        if (restore_fs_) x86::arm_thread_pointer_restore();
+        if (restore_fs_) arch::arm_thread_pointer_restore();
         state.in_monitor = false;
         run.mark_guest_start();
         ukmon_seccomp_enter(entry_.rip, entry_.rsp, entry_.arg);
