@@ -253,7 +253,7 @@ TEST_CASE("a big-endian ELF is refused") {
 
 TEST_CASE("an ELF for another machine is refused and the machine is named") {
     Bytes b = edit_ehdr(ukmon_test::hello_elf(), [](Elf64_Ehdr& e) { e.e_machine = EM_AARCH64; });
-    CHECK_REFUSED(b, "machine 183 is not x86_64");
+    CHECK_REFUSED(b, "machine 183 (aarch64) is not x86_64");
 }
 
 TEST_CASE("a position-independent (ET_DYN) or relocatable ELF is refused") {
