@@ -99,7 +99,8 @@ FUZZ_REPLAY_BIN := $(BUILD)/tests/fuzz_replay
 .SECONDARY:
 all: $(LIBUKMON) $(MAIN_OBJS) $(MODULE_OBJS) $(GUESTLIB) $(GUEST_CRT0) $(UKBAKE) $(INSPECT) \
      $(EXAMPLE_APPS) $(TEST_APPS) $(UNIT_BIN) $(INTEGRATION_BIN) $(FUZZ_REPLAY_BIN) \
-     $(UKMON_RUN) $(if $(filter 1,$(ARCH_HAS_SOLO5)),$(SOLO5_SPT) $(SOLO5_SPT_BAKED) $(SOLO5_HVT) $(SOLO5_HVT_BAKED))
+     $(UKMON_RUN) $(if $(filter 1,$(ARCH_HAS_SOLO5)),$(SOLO5_SPT) $(SOLO5_SPT_BAKED) $(SOLO5_HVT) $(SOLO5_HVT_BAKED)) \
+     $(KVM_RAW_TEST)
 
 deps:
 	@bash tools/setup-deps
@@ -248,6 +249,13 @@ $(UNIT_BIN): $(patsubst %.cpp,$(BUILD)/obj/%.o,$(UNIT_SRCS)) $(UNIT_MODULE_OBJS)
 $(INTEGRATION_BIN): $(patsubst %.cpp,$(BUILD)/obj/%.o,$(INTEGRATION_SRCS))
 	@mkdir -p $(@D)
 	$(CXX) $(SAN) $(TEST_LDFLAGS) -o $@ $^
+
+# aarch64 only: the kvm backend's tables, gate and vectors on a real /dev/kvm with raw EL0
+# guests, without the rest of the monitor (tests/aarch64/); the emulated machine runs it.
+KVM_RAW_TEST := $(if $(filter aarch64,$(ARCH)),$(BUILD)/tests/aarch64_kvm_tests)
+$(BUILD)/tests/aarch64_kvm_tests: $(BUILD)/obj/tests/aarch64/kvm_raw_test.o $(BUILD)/obj/tests/aarch64/kvm_raw_guests.o $(LIBUKMON)
+	@mkdir -p $(@D)
+	$(CXX) $(SAN) $(TEST_LDFLAGS) -o $@ $^ $(LDLIBS_MONITOR)
 
 # ---- fuzzing (docs/security.md) ---------------------------------------------------------------
 # tests/fuzz/NAME_fuzz.cpp is one target. `make fuzz` builds each with clang and libFuzzer into

@@ -32,13 +32,11 @@ const char* fault_status(uint32_t fsc) {
     return "abort";
 }
 
-void format_symbol(char* out, size_t size, uint64_t addr, const GuestImage& img) {
+void symbol_suffix(char* out, size_t size, uint64_t addr, const GuestImage& img) {
     out[0] = '\0';
     if (const GuestSymbol* f = img.function_at(addr))
         std::snprintf(out, size, " (%s+0x%llx)", f->name.c_str(), (unsigned long long)(addr - f->addr));
 }
-
-}  // namespace
 
 uint32_t exception_class(uint64_t esr) { return uint32_t(esr >> 26) & 0x3F; }
 
@@ -65,6 +63,8 @@ const char* exception_class_name(uint32_t ec) {
     }
 }
 
+}  // namespace
+
 const char* vector_name(unsigned v) {
     static constexpr const char* names[16] = {
         "synchronous exception at EL1 on SP_EL0", "IRQ at EL1 on SP_EL0",
@@ -79,9 +79,9 @@ const char* vector_name(unsigned v) {
     return v < 16 ? names[v] : "unknown vector";
 }
 
-bool is_svc(const CpuFault& f) { return f.vector == vector_sync_el0 && exception_class(f.esr) == ec_svc; }
+bool is_svc(const VectorReport& f) { return f.vector == vector_sync_el0 && exception_class(f.esr) == ec_svc; }
 
-RunOutcome describe_fault(const CpuFault& f, const GuestImage& img, const char* syscall_name) {
+RunOutcome describe_vector_report(const VectorReport& f, const GuestImage& img, const char* syscall_name) {
     const uint32_t ec = exception_class(f.esr);
     char what[192];
     if (f.vector != vector_sync_el0) {
@@ -103,13 +103,13 @@ RunOutcome describe_fault(const CpuFault& f, const GuestImage& img, const char* 
         std::snprintf(what, sizeof what, "%s", exception_class_name(ec));
     }
     char sym[160];
-    format_symbol(sym, sizeof sym, f.elr, img);
+    symbol_suffix(sym, sizeof sym, f.elr, img);
     return RunOutcome::make(RunOutcome::Kind::crashed, "guest crashed: %s\n  pc=0x%llx%s sp=0x%llx esr=0x%llx",
                             what, (unsigned long long)f.elr, sym, (unsigned long long)f.sp_el0,
                             (unsigned long long)f.esr);
 }
 
-int signal_for_fault(const CpuFault& f) {
+int signal_for_report(const VectorReport& f) {
     if (f.vector != vector_sync_el0) return SIGSEGV;
     switch (exception_class(f.esr)) {
         case ec_unknown: case ec_illegal_state: case ec_sysreg: case ec_wfx: case ec_sve: case ec_fp_access:

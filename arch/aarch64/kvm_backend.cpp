@@ -165,14 +165,14 @@ private:
             return diagnose(image, RunOutcome::Kind::crashed,
                             "guest crashed: a fault report from outside the monitor's vectors (pstate 0x%llx)",
                             (unsigned long long)pstate);
-        a64::CpuFault f;
+        a64::VectorReport f;
         f.vector = unsigned(e.nr);
         f.esr = a64::get_reg_or_zero(fd, a64::reg_esr_el1);
         f.far = a64::get_reg_or_zero(fd, a64::reg_far_el1);
         f.elr = a64::get_reg_or_zero(fd, a64::reg_elr_el1);
         f.sp_el0 = a64::get_reg_or_zero(fd, a64::reg_sp_el0);
         f.x8 = a64::get_reg_or_zero(fd, a64::reg_x(8));
-        return a64::describe_fault(f, image, a64::is_svc(f) ? syscall_name(int(f.x8)) : nullptr);
+        return a64::describe_vector_report(f, image, a64::is_svc(f) ? syscall_name(int(f.x8)) : nullptr);
     }
 
     RunOutcome diagnose_exit(const GuestImage& image, const ExitEvent& e) {
