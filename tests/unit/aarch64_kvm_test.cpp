@@ -249,25 +249,25 @@ TEST_CASE("aarch64 faults: a syndrome becomes the fault's name, the address and 
     RunOutcome o = a64::describe_vector_report(f, img, nullptr);
     CHECK(o.kind == RunOutcome::Kind::crashed);
     std::string d = o.diagnosis;
-    CHECK(d.find("data abort: write of address 0x0 (translation fault, level 1)") != std::string::npos);
+    CHECK(d.find("guest crashed: data abort (EC 0x24): write of address 0x0 (translation fault, level 1)") != std::string::npos);
     CHECK(d.find("(" + fn.name + "+0x4)") != std::string::npos);
     CHECK(a64::signal_for_report(f) == SIGSEGV);
 
     f.esr = (0x20ull << 26) | 0x0F;  // instruction abort, permission fault level 3
     f.far = 0x200000;
     d = a64::describe_vector_report(f, img, nullptr).diagnosis;
-    CHECK(d.find("instruction abort: instruction fetch of address 0x200000 (permission fault, level 3)") != std::string::npos);
+    CHECK(d.find("instruction abort (EC 0x20): instruction fetch of address 0x200000 (permission fault, level 3)") != std::string::npos);
 
     f.esr = 0x0ull << 26;
     d = a64::describe_vector_report(f, img, nullptr).diagnosis;
-    CHECK(d.find("guest crashed: undefined instruction") != std::string::npos);
+    CHECK(d.find("guest crashed: undefined instruction (EC 0x00)") != std::string::npos);
     CHECK(a64::signal_for_report(f) == SIGILL);
 
     f.esr = (0x15ull << 26) | (1u << 25);  // svc #0
     f.x8 = 64;
     CHECK(a64::is_svc(f));
     d = a64::describe_vector_report(f, img, "write").diagnosis;
-    CHECK(d.find("system call instruction (SVC #0), number 64 (write)") != std::string::npos);
+    CHECK(d.find("guest crashed: system call instruction, number 64 (write); a unikernel has no kernel") != std::string::npos);
 
     f.vector = 4;  // synchronous at EL1: the vectors themselves faulted
     CHECK_FALSE(a64::is_svc(f));
