@@ -39,7 +39,9 @@ GUEST_LDFLAGS := -nostdlib -static -no-pie -Wl,-T,guest-abi/guest.ld -Wl,--build
                  -Wl,--compress-debug-sections=zlib
 
 GUESTLIB_SRCS := $(wildcard guest-abi/lib/*.c)
-GUESTLIB_OBJS := $(patsubst guest-abi/lib/%.c,$(BUILD)/guest/%.o,$(GUESTLIB_SRCS))
+GUESTLIB_ARCH_SRCS := $(wildcard guest-abi/arch/$(ARCH)/*.c)
+GUESTLIB_OBJS := $(patsubst guest-abi/lib/%.c,$(BUILD)/guest/%.o,$(GUESTLIB_SRCS)) \
+                 $(patsubst guest-abi/arch/$(ARCH)/%.c,$(BUILD)/guest/arch/%.o,$(GUESTLIB_ARCH_SRCS))
 GUEST_CRT0 := $(BUILD)/guest/crt0.o
 GUESTLIB := $(BUILD)/guest/libukguest.a
 
@@ -67,7 +69,7 @@ UKMON_RUN := $(BUILD)/ukmon-run
 # ---- examples and test guests -----------------------------------------------------------
 EXAMPLES := $(filter-out $(ARCH_SKIP_EXAMPLES),$(notdir $(wildcard examples/*)))
 EXAMPLE_APPS := $(addprefix $(BUILD)/,$(EXAMPLES))
-TEST_GUEST_SRCS := $(wildcard tests/guests/*.c tests/guests/*.cpp)
+TEST_GUEST_SRCS := $(filter-out $(addprefix tests/guests/,$(ARCH_SKIP_TEST_GUESTS)),$(wildcard tests/guests/*.c tests/guests/*.cpp))
 TEST_GUESTS := $(patsubst tests/guests/%,$(BUILD)/tests/guests/%.elf,$(basename $(TEST_GUEST_SRCS)))
 TEST_APPS := $(patsubst tests/guests/%,$(BUILD)/tests/bin/%,$(basename $(TEST_GUEST_SRCS)))
 
@@ -94,7 +96,7 @@ INTEGRATION_SRCS := $(wildcard tests/integration/*.cpp)
 INTEGRATION_BIN := $(BUILD)/tests/integration_tests
 FUZZ_REPLAY_BIN := $(BUILD)/tests/fuzz_replay
 
-.PHONY: all deps test demo bench clean fuzz test-long
+.PHONY: all deps test demo bench clean fuzz test-long test-vm test-aarch64
 # Keep object files that only feed `ld -r` or a link (make would delete them as intermediate).
 .SECONDARY:
 all: $(LIBUKMON) $(MAIN_OBJS) $(MODULE_OBJS) $(GUESTLIB) $(GUEST_CRT0) $(UKBAKE) $(INSPECT) \
@@ -103,7 +105,7 @@ all: $(LIBUKMON) $(MAIN_OBJS) $(MODULE_OBJS) $(GUESTLIB) $(GUEST_CRT0) $(UKBAKE)
      $(KVM_RAW_TEST)
 
 deps:
-	@bash tools/setup-deps
+	@ARCH=$(ARCH) bash tools/setup-deps
 
 # Generated syscall-name table of the target (from the build machine's libseccomp, which
 # knows every architecture's numbers).
@@ -142,6 +144,10 @@ $(BUILD)/lib/modules/%.o: $$(addprefix $(BUILD)/obj/,$$(subst .cpp,.o,$$(wildcar
 
 # ---- guest library --------------------------------------------------------------------
 $(BUILD)/guest/%.o: guest-abi/lib/%.c | $(NEWLIB_STAMP)
+	@mkdir -p $(@D)
+	$(GUEST_CC) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/guest/arch/%.o: guest-abi/arch/$(ARCH)/%.c | $(NEWLIB_STAMP)
 	@mkdir -p $(@D)
 	$(GUEST_CC) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
 
@@ -231,6 +237,9 @@ $(BUILD)/tests/guests/hostile_symbol.elf: $(BUILD)/guest-obj/tests/guests/hostil
 	$(OBJCOPY) --redefine-sym "evil_name=$$(printf 'evil\nukmon: forged line \033[31mred')" $@.tmp $@
 	rm -f $@.tmp
 
+# A hostile test guest's raw system calls, breakpoints and privileged instructions.
+$(BUILD)/guest-obj/tests/guests/%.o: GUEST_CFLAGS += -Itests/guests/arch/$(ARCH)
+
 $(TEST_APPS): $(BUILD)/tests/bin/%: $(BUILD)/tests/guests/%.elf $(BAKE_DEPS)
 	@mkdir -p $(@D)
 	$(UKBAKE) $< -o $@
@@ -302,9 +311,14 @@ demo: deps
 	$(MAKE) -j$(JOBS) $(BUILD)/hello
 	$(BUILD)/hello --verbose -- --status=0
 
+# ARCH=aarch64: the tests run in an emulated arm64 machine (mk/vm-aarch64.mk).
+ifeq ($(ARCH),x86_64)
 test: deps
 	$(MAKE) -j$(JOBS) all
 	bash tests/run-all $(BUILD)
+else
+test: test-vm
+endif
 
 # The benchmarks build only what they run (hello, the bench guests, libukmon.a for the kvm
 # baseline); see docs/performance.md.

@@ -17,8 +17,8 @@ NEWLIB_STAMP := $(RT)/newlib.stamp
 NEWLIB_CONFIG := --target=$(NEWLIB_TARGET) --disable-multilib --disable-newlib-supplied-syscalls \
                  --disable-newlib-multithread --enable-newlib-io-c99-formats \
                  --enable-newlib-io-long-long --disable-newlib-iconv --disable-nls
-NEWLIB_CFLAGS := -O2 -g1 -fno-pie -fno-stack-protector $(ARCH_GUEST_FLAGS) \
-                 -ffunction-sections -fdata-sections
+NEWLIB_CFLAGS := $(strip -O2 -g1 -fno-pie -fno-stack-protector $(ARCH_GUEST_FLAGS) $(NEWLIB_ARCH_CFLAGS) \
+                 -ffunction-sections -fdata-sections)
 
 # Unpack, configure, build and install into $(NEWLIB_PREFIX); the stamp makes it once.
 $(NEWLIB_STAMP):
@@ -34,6 +34,10 @@ $(NEWLIB_STAMP):
 	    || { tail -30 $(RT)/newlib-build/build.log; exit 1; }
 	$(MAKE) -C $(RT)/newlib-build install-target-newlib > $(RT)/newlib-build/install.log 2>&1 \
 	    || { tail -30 $(RT)/newlib-build/install.log; exit 1; }
+	@# Targets with newlib's own system-call wrappers (aarch64-elf: isatty() calling _isatty(), ...)
+	@# would clash with ours (guest-abi/lib/syscalls.c): out of libc.a with them.
+	if [ -d $(RT)/newlib-build/$(NEWLIB_TARGET)/newlib/libc/syscalls ]; then \
+	    $(AR) d $(NEWLIB_LIBDIR)/libc.a $$(ls $(RT)/newlib-src/newlib/libc/syscalls/*.c | sed 's|.*/|lib_a-|; s|\.c$$|.o|'); fi
 	rm -rf $(RT)/newlib-src $(RT)/newlib-build
 	touch $@
 

@@ -15,7 +15,7 @@ namespace {
 bool armed = false;
 
 void on_alarm(int, siginfo_t*, void* ucontext) {
-    arch::restore_thread_pointer();  // first: a seccomp guest may have set its own FS base
+    arch::restore_thread_pointer();  // first: a seccomp guest may have set its own thread pointer
     Run::current().on_deadline(ucontext);
 }
 
@@ -23,7 +23,7 @@ void on_alarm(int, siginfo_t*, void* ucontext) {
 
 void add_syscall_rules(SyscallPolicy& policy, uint64_t seconds) {
     if (seconds == 0) return;
-    policy.allow(__NR_alarm, {{0, 0}}, "core", "--timeout: the exit path cancels the timer (alarm(0)) first");
+    arch::allow_alarm_cancel(policy);
 }
 
 void arm(uint64_t seconds, bool timer) {
@@ -40,11 +40,11 @@ void arm(uint64_t seconds, bool timer) {
     if (!timer) return;
     armed = true;
     // alarm(2) counts whole seconds of wall clock; 'seconds' fits (cli.cpp caps it at 2^32-1).
-    ::syscall(SYS_alarm, static_cast<unsigned>(seconds));
+    arch::set_alarm(static_cast<unsigned>(seconds));
 }
 
 void disarm() {
-    if (armed) ::syscall(SYS_alarm, 0u);
+    if (armed) arch::set_alarm(0);
 }
 
 }  // namespace ukmon::deadline

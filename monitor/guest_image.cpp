@@ -130,6 +130,12 @@ void read_functions(Elf* elf, GuestImage& img) {
 
 }  // namespace
 
+void format_symbol(char* out, size_t size, uint64_t addr, const GuestImage& img) {
+    out[0] = '\0';
+    if (const GuestSymbol* f = img.function_at(addr))
+        std::snprintf(out, size, " (%s+0x%llx)", f->name.c_str(), (unsigned long long)(addr - f->addr));
+}
+
 GuestImage parse_guest_image(std::span<const std::byte> bytes, uint16_t machine) {
     if (elf_version(EV_CURRENT) == EV_NONE) throw std::runtime_error("libelf: version mismatch");
     if (bytes.size() < EI_NIDENT || std::memcmp(bytes.data(), ELFMAG, SELFMAG) != 0)

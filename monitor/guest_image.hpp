@@ -58,6 +58,10 @@ struct GuestImage {
     std::string symbolize(uint64_t addr) const;
 };
 
+// Writes " (fn+0x12)" for an address inside a known guest function, else "".
+// Allocation-free (signal handlers).
+void format_symbol(char* out, size_t size, uint64_t addr, const GuestImage& img);
+
 // Largest address a guest image may reach (guest memory is at most 4 GiB).
 inline constexpr uint64_t max_image_end = 0x1'0000'0000ull;
 

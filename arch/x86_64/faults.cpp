@@ -23,12 +23,6 @@ const char* exception_name(uint64_t v) {
     return v < 32 ? names[v] : "unknown exception";
 }
 
-void format_symbol(char* out, size_t size, uint64_t addr, const GuestImage& img) {
-    out[0] = '\0';
-    if (const GuestSymbol* f = img.function_at(addr))
-        std::snprintf(out, size, " (%s+0x%llx)", f->name.c_str(), (unsigned long long)(addr - f->addr));
-}
-
 RunOutcome describe_fault(const CpuFault& f, const GuestImage& img) {
     char detail[128] = "";
     if (f.vector == 14) {

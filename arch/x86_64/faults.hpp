@@ -21,7 +21,6 @@ const char* exception_name(uint64_t vector);  // "page fault (#PF)"
 // "guest crashed: page fault (#PF): write of address 0x8 (not mapped)\n  rip=... (fn+0x4) ..."
 RunOutcome describe_fault(const CpuFault& f, const GuestImage& img);
 
-// Writes " (fn+0x12)" for an address inside a known guest function, else "".
-void format_symbol(char* out, size_t size, uint64_t addr, const GuestImage& img);
+using ukmon::format_symbol;  // monitor/guest_image.hpp: the same on every architecture
 
 }  // namespace ukmon::x86

@@ -15,6 +15,10 @@ bool armed = false;
 
 }  // namespace
 
+void allow_set_thread_pointer(SyscallPolicy& policy, const std::string& owner, const std::string& why) {
+    policy.allow(__NR_arch_prctl, {{0, ARCH_SET_FS, ~0ull, "ARCH_SET_FS"}}, owner, why);
+}
+
 void record_thread_pointer() {
     if (::syscall(SYS_arch_prctl, ARCH_GET_FS, &monitor_fs) != 0) throw_errno("arch_prctl(ARCH_GET_FS)");
 }

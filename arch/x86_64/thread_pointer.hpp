@@ -3,9 +3,19 @@
 // signal handler that then runs monitor code would find the guest's FS where glibc keeps
 // its thread data. Handlers that can interrupt such a guest call restore() first.
 #pragma once
+#include <sys/syscall.h>
+
 #include <cstdint>
 
+#include "monitor/sandbox/syscall_policy.hpp"
+
 namespace ukmon::x86 {
+
+// The system call a guest sets its thread pointer with (the filter may allow it: Solo5 spt).
+inline constexpr long set_thread_pointer_syscall = __NR_arch_prctl;  // ARCH_SET_FS
+
+// Lets the guest set its FS base (arch_prctl ARCH_SET_FS only): Solo5 spt's TLS call.
+void allow_set_thread_pointer(SyscallPolicy& policy, const std::string& owner, const std::string& why);
 
 // Records the current FS base as the monitor's (before lockdown).
 void record_thread_pointer();

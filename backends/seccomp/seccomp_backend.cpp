@@ -96,7 +96,7 @@ public:
         // policy lets the guest set its FS base, they put the monitor's back first (with
         // that same call).
         for (const SyscallRule& r : p.rules())
-            if (r.nr == __NR_arch_prctl) restore_fs_ = true;
+            if (r.nr == arch::set_thread_pointer_syscall) restore_fs_ = true;
     }
 
     void print_filter_extra(std::FILE* out, const SyscallPolicy& policy) const override {
@@ -143,14 +143,25 @@ std::unique_ptr<Backend> make_seccomp_backend(const Options& o) { return std::ma
 }  // namespace ukmon
 
 // Called by ukmon_seccomp_gate on the monitor's stack, inside the filter.
-extern "C" void ukmon_seccomp_dispatch(uint64_t nr, uint64_t arg) {
+namespace {
+
+// The hypercall's work, in a frame of its own: the outcome it may hold is large, and where a
+// function's prologue stores at the bottom of its frame (aarch64), a dispatch stack the guest
+// broke would fault before in_monitor says whose the fault is.
+[[gnu::noinline]] void serve_at_gate(uint64_t nr, uint64_t arg) {
     using namespace ukmon;
     auto& s = seccomp::state;
-    s.in_monitor = true;
     if (auto end = s.run->serve_hypercall(nr, arg)) {
         int signal = end->kind == RunOutcome::Kind::halted ? 0 : SIGABRT;  // SIGABRT: an ABI violation
         if (end->kind == RunOutcome::Kind::host_error) s.run->conclude(*end);
         seccomp::conclude_at_gate(*end, signal);
     }
-    s.in_monitor = false;
+}
+
+}  // namespace
+
+extern "C" void ukmon_seccomp_dispatch(uint64_t nr, uint64_t arg) {
+    ukmon::seccomp::state.in_monitor = true;
+    serve_at_gate(nr, arg);
+    ukmon::seccomp::state.in_monitor = false;
 }

@@ -1,6 +1,5 @@
 // Signal handlers that turn a refused system call or a guest fault into a diagnosis and
 // the process's end. They run inside the filter: no allocation, only write/fsync/exit_group.
-#include <linux/audit.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <ucontext.h>
@@ -13,8 +12,7 @@
 #include "monitor/error.hpp"
 #include "monitor/sandbox/policy_print.hpp"
 #include "monitor/run.hpp"
-#include "arch/x86_64/faults.hpp"
-#include "arch/x86_64/thread_pointer.hpp"
+#include "arch/native.hpp"
 
 #ifndef SYS_SECCOMP
 #define SYS_SECCOMP 1
@@ -25,47 +23,41 @@ namespace {
 
 constexpr size_t alt_stack_size = 64 * 1024;
 
-RunOutcome refused_syscall(const siginfo_t* info, const greg_t* regs) {
-    uint64_t rip = uint64_t(regs[REG_RIP]);
+RunOutcome refused_syscall(const siginfo_t* info, const ucontext_t& uc) {
+    uint64_t ip = arch::registers_from_ucontext(uc).ip();
     char sym[160];
-    x86::format_symbol(sym, sizeof sym, rip, state.run->image());
-    bool native = info->si_arch == AUDIT_ARCH_X86_64 && info->si_syscall >= 0 && info->si_syscall < 0x40000000;
-    const char* name = native ? syscall_name(info->si_syscall) : "non-x86_64 ABI call";
+    arch::format_symbol(sym, sizeof sym, ip, state.run->image());
+    // The filter refuses every other ABI (badarch) before naming a number of ours.
+    bool native = info->si_arch == arch::audit_arch && info->si_syscall >= 0 && info->si_syscall < 0x40000000;
+    const char* name = native ? syscall_name(info->si_syscall) : arch::foreign_abi_call;
     // Under seccomp the guest can rewrite all of the monitor's memory (this flag included):
     // say what is known, not whose fault it was.
     if (state.in_monitor)
         return RunOutcome::make(RunOutcome::Kind::host_error,
                                 "refused system call inside the guest's process, while the monitor served a hypercall: "
-                                "%s (%d), rip=0x%llx (a monitor bug, or a guest that rewrote the monitor's memory)",
-                                name, info->si_syscall, (unsigned long long)rip);
+                                "%s (%d), %s=0x%llx (a monitor bug, or a guest that rewrote the monitor's memory)",
+                                name, info->si_syscall, arch::ip_name, (unsigned long long)ip);
     return RunOutcome::make(RunOutcome::Kind::killed,
-                            "guest killed: forbidden system call %s (%d); the seccomp filter refused it\n  rip=0x%llx%s",
-                            name, info->si_syscall, (unsigned long long)rip, sym);
+                            "guest killed: forbidden system call %s (%d); the seccomp filter refused it\n  %s=0x%llx%s",
+                            name, info->si_syscall, arch::ip_name, (unsigned long long)ip, sym);
 }
 
-RunOutcome fault(int sig, const siginfo_t* info, const greg_t* regs) {
-    uint64_t rip = uint64_t(regs[REG_RIP]);
+RunOutcome fault(int sig, const siginfo_t* info, const ucontext_t& uc) {
     if (state.in_monitor)
         return RunOutcome::make(RunOutcome::Kind::host_error,
                                 "crashed inside the guest's process, while the monitor served a hypercall: signal %d (%s) "
-                                "at rip=0x%llx, address 0x%llx (a monitor bug, or a guest that rewrote the monitor's memory)",
-                                sig, sigabbrev_np(sig) ? sigabbrev_np(sig) : "?", (unsigned long long)rip,
+                                "at %s=0x%llx, address 0x%llx (a monitor bug, or a guest that rewrote the monitor's memory)",
+                                sig, sigabbrev_np(sig) ? sigabbrev_np(sig) : "?", arch::ip_name,
+                                (unsigned long long)arch::registers_from_ucontext(uc).ip(),
                                 (unsigned long long)reinterpret_cast<uintptr_t>(info->si_addr));
-    x86::CpuFault f;
-    f.vector = uint64_t(regs[REG_TRAPNO]);
-    f.error_code = uint64_t(regs[REG_ERR]);
-    f.fault_addr = reinterpret_cast<uintptr_t>(info->si_addr);
-    f.rip = rip;
-    f.rsp = uint64_t(regs[REG_RSP]);
-    return x86::describe_fault(f, state.run->image());
+    return arch::describe_fault(arch::fault_from_ucontext(*info, uc), state.run->image());
 }
 
 void on_signal(int sig, siginfo_t* info, void* uctx) {
-    x86::restore_thread_pointer();  // first: the guest may have set its own FS base
-    const greg_t* regs = static_cast<ucontext_t*>(uctx)->uc_mcontext.gregs;
-    RunOutcome o = (sig == SIGSYS && info->si_code == SYS_SECCOMP) ? refused_syscall(info, regs)
-                                                                   : fault(sig, info, regs);
-    o.stop = stop_from_signal(sig, *static_cast<ucontext_t*>(uctx));  // for --dumpcore
+    arch::restore_thread_pointer();  // first: the guest may have set its own thread pointer
+    const auto& uc = *static_cast<const ucontext_t*>(uctx);
+    RunOutcome o = (sig == SIGSYS && info->si_code == SYS_SECCOMP) ? refused_syscall(info, uc) : fault(sig, info, uc);
+    o.stop = stop_from_signal(sig, uc);  // for --dumpcore
     state.run->conclude(o);
 }
 

@@ -3,6 +3,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <ukmon/guest.h>
+#include <uk_cpu.h>
 
 /* Every guest carries the ABI version it was built for; the monitor refuses a mismatch. */
 __attribute__((section(".note.ukmon"), used, aligned(4)))
@@ -28,13 +29,6 @@ void *__dso_handle = &__dso_handle;
 
 const struct uk_boot_info *uk_boot_info(void) { return boot_info; }
 
-static uint64_t rdtsc(void)
-{
-    uint32_t lo, hi;
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return ((uint64_t)hi << 32) | lo;
-}
-
 static uint64_t host_monotonic_ns(void)
 {
     struct uk_hc_walltime a = {0};
@@ -47,7 +41,7 @@ uint64_t uk_monotonic_ns(void)
     uint64_t hz = boot_info->tsc_hz;
     if (hz == 0) /* seccomp: a hypercall is a plain function call, cheaper than calibrating */
         return host_monotonic_ns() - monotonic_at_boot;
-    uint64_t ticks = rdtsc() - tsc_at_boot;
+    uint64_t ticks = uk_cpu_counter() - tsc_at_boot;
     /* split to avoid overflowing ticks * 1e9 */
     return (ticks / hz) * 1000000000ull + (ticks % hz) * 1000000000ull / hz;
 }
@@ -62,7 +56,7 @@ static void run_fini_array(void)
 __attribute__((noreturn)) void uk_start_c(const struct uk_boot_info *bi)
 {
     boot_info = bi;
-    tsc_at_boot = rdtsc();
+    tsc_at_boot = uk_cpu_counter();
     if (bi->tsc_hz == 0)
         monotonic_at_boot = host_monotonic_ns();
     atexit(run_fini_array); /* first registered, so it runs last */

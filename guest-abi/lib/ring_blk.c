@@ -3,6 +3,7 @@
  * without a change. One request in flight: the calls are synchronous. */
 #include <stdint.h>
 #include <ukmon/guest.h>
+#include <uk_cpu.h>
 
 #include "ring.h"
 
@@ -18,7 +19,7 @@
 
 static struct uk_blkring ring __attribute__((aligned(64)));
 static enum { RING_UNKNOWN, RING_ON, RING_OFF } state;
-static uint16_t doorbell;
+static uint64_t doorbell;
 static uint64_t spin_ns = SPIN_MAX_NS;
 
 static void set_up(void)
@@ -26,7 +27,7 @@ static void set_up(void)
     struct uk_hc_blkring a = {0, UK_BLKRING_SETUP, (uint64_t)(uintptr_t)&ring, 0, 0};
     uk_hypercall(UK_HC_BLKRING, &a);
     state = a.ret == UK_OK ? RING_ON : RING_OFF; /* seccomp: no ring, direct calls are cheap */
-    doorbell = (uint16_t)a.doorbell;
+    doorbell = a.doorbell;
 }
 
 static int completed(uint64_t idx)
@@ -37,11 +38,11 @@ static int completed(uint64_t idx)
 static void wait_for(uint64_t idx)
 {
     uint64_t hz = uk_boot_info()->tsc_hz;
-    uint64_t start = __builtin_ia32_rdtsc(), limit = hz ? hz / 1000000 * (spin_ns / 1000) : 0;
+    uint64_t start = uk_cpu_counter(), limit = hz ? hz / 1000000 * (spin_ns / 1000) : 0;
     for (uint64_t n = 0; !completed(idx); ++n) {
-        if (hz ? __builtin_ia32_rdtsc() - start > limit : n > spin_ns / 1000 * LOOPS_PER_US_WITHOUT_TSC)
+        if (hz ? uk_cpu_counter() - start > limit : n > spin_ns / 1000 * LOOPS_PER_US_WITHOUT_TSC)
             break;
-        __builtin_ia32_pause();
+        uk_cpu_relax();
     }
     if (completed(idx)) {
         spin_ns = spin_ns * 2 > SPIN_MAX_NS ? SPIN_MAX_NS : spin_ns * 2;
@@ -71,7 +72,7 @@ int uk_ring_blkio(uint32_t op, uint64_t handle, uint64_t offset, uint64_t data, 
     d->len = len;
     __atomic_store_n(&ring.sq_tail, idx + 1, __ATOMIC_SEQ_CST); /* publish, then look */
     if (__atomic_load_n(&ring.need_kick, __ATOMIC_SEQ_CST))
-        __asm__ volatile("outb %b0, %w1" : : "a"(0), "Nd"(doorbell));
+        uk_cpu_doorbell(doorbell);
     wait_for(idx);
     if (__atomic_load_n(&ring.done, __ATOMIC_ACQUIRE) > idx) {
         *status = (int)ring.status[idx % UK_BLKRING_SLOTS];

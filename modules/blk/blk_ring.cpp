@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <thread>
 
+#include "arch/machine.hpp"
 #include "modules/blk/blk_io.hpp"
 #include "modules/blk/blk_module.hpp"
 #include "modules/blk/blk_ring_request.hpp"
@@ -201,7 +202,7 @@ bool RingServer::wait_for_work() {
         // Not sched_yield: on a busy host that hands the CPU to any other task for a whole
         // time slice (measured: 4 KiB requests 10x slower). A vCPU that shares this CPU
         // exits to WAIT instead, and the run loop's thread serves the ring itself.
-        __builtin_ia32_pause();
+        arch::cpu_relax();
     } while (std::chrono::steady_clock::now() < until);
     // Then sleep: say so first, then look once more (the guest publishes, then reads need_kick).
     auto need_kick = [&](uint32_t v) {

@@ -48,8 +48,16 @@ Ctx build(const SyscallPolicy& policy, FilterLayout layout) {
         // cost more instructions than a linear list with the hot calls first for policies
         // of this size (a dozen calls), so: level 1 and priorities.
         check(seccomp_attr_set(ctx.get(), SCMP_FLTATR_CTL_OPTIMIZE, 1), "optimize");
+        // Only calls the policy allows: libseccomp 2.5.4 turns a priority on a call without
+        // rules into a block that skips loading the syscall number on architectures
+        // without an x32-style reload (aarch64: every call then fell to the default).
         uint8_t priority = 255;
-        for (int nr : hot_calls) check(seccomp_syscall_priority(ctx.get(), nr, priority--), "priority");
+        for (int nr : hot_calls) {
+            bool used = std::any_of(policy.rules().begin(), policy.rules().end(),
+                                    [nr](const SyscallRule& r) { return r.nr == nr; });
+            if (used) check(seccomp_syscall_priority(ctx.get(), nr, priority), "priority");
+            --priority;
+        }
     }
     for (const SyscallRule& r : policy.rules()) {
         std::vector<scmp_arg_cmp> cmps;

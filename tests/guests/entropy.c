@@ -13,6 +13,8 @@
 #include <unistd.h>
 #include <ukmon/guest.h>
 
+#include "test_cpu.h"
+
 #define BLOCKS 16
 #define BLOCK 32
 
@@ -78,9 +80,7 @@ static int hostile(void)
 
 static long raw_getrandom(void *buf, long len, long flags)
 {
-    long ret;
-    __asm__ volatile("syscall" : "=a"(ret) : "a"(318L), "D"(buf), "S"(len), "d"(flags) : "rcx", "r11", "memory");
-    return ret;
+    return test_syscall6(TEST_NR_getrandom, (long)buf, len, flags, 0, 0, 0);
 }
 
 int main(int argc, char **argv)

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <ukmon/guest.h>
 
+#include "test_cpu.h"
+
 /* A recognisable pattern in the data segment: a core holds it, a scrub must zero it. */
 char secret[4096] __attribute__((aligned(4096)));
 
@@ -32,12 +34,12 @@ __attribute__((noipa)) void unreachable_path(void)
 
 __attribute__((noipa)) void leftover_breakpoint(void)
 {
-    __asm__ volatile("int3");
+    test_breakpoint();
 }
 
 __attribute__((noipa)) void privileged_halt(void)
 {
-    __asm__ volatile("hlt");
+    test_privileged();
 }
 
 __attribute__((noipa)) int process_request(const char *kind)

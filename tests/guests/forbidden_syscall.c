@@ -8,18 +8,9 @@
 #include <string.h>
 #include <ukmon/guest.h>
 
-static long raw_syscall(long nr, long a, long b, long c, long d, long e, long f)
-{
-    long ret;
-    register long r10 __asm__("r10") = d;
-    register long r8 __asm__("r8") = e;
-    register long r9 __asm__("r9") = f;
-    __asm__ volatile("syscall"
-                     : "=a"(ret)
-                     : "a"(nr), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9)
-                     : "rcx", "r11", "memory");
-    return ret;
-}
+#include "test_cpu.h"
+
+#define raw_syscall test_syscall6
 
 int main(int argc, char **argv)
 {
@@ -31,28 +22,28 @@ int main(int argc, char **argv)
     long r = -1;
     printf("attempting %s\n", which);
     if (strcmp(which, "open") == 0) {
-        r = raw_syscall(2 /* open */, (long)marker, 0101 /* O_WRONLY|O_CREAT */, 0644, 0, 0, 0);
+        r = test_open(marker, 0101 /* O_WRONLY|O_CREAT */, 0644);
     } else if (strcmp(which, "mmap") == 0) {
-        r = raw_syscall(9 /* mmap */, 0, 4096, 7 /* RWX */, 0x22 /* PRIVATE|ANON */, -1, 0);
+        r = raw_syscall(TEST_NR_mmap, 0, 4096, 7 /* RWX */, 0x22 /* PRIVATE|ANON */, -1, 0);
     } else if (strcmp(which, "socket") == 0) {
-        r = raw_syscall(41 /* socket */, 2 /* AF_INET */, 1 /* SOCK_STREAM */, 0, 0, 0, 0);
+        r = raw_syscall(TEST_NR_socket, 2 /* AF_INET */, 1 /* SOCK_STREAM */, 0, 0, 0, 0);
     } else if (strcmp(which, "execve") == 0) {
         static char cmd[256];
         snprintf(cmd, sizeof cmd, "touch %s", marker);
         const char *args[] = {"/bin/sh", "-c", cmd, 0};
-        r = raw_syscall(59 /* execve */, (long)"/bin/sh", (long)args, 0, 0, 0, 0);
+        r = raw_syscall(TEST_NR_execve, (long)"/bin/sh", (long)args, 0, 0, 0, 0);
     } else if (strcmp(which, "clock-cpu") == 0) {
         static long ts[2];
-        r = raw_syscall(228 /* clock_gettime */, 2 /* CLOCK_PROCESS_CPUTIME_ID */, (long)ts, 0, 0, 0, 0);
+        r = raw_syscall(TEST_NR_clock_gettime, 2 /* CLOCK_PROCESS_CPUTIME_ID */, (long)ts, 0, 0, 0, 0);
     } else if (strcmp(which, "clock-pid") == 0) {
         static long ts[2];  /* MAKE_PROCESS_CPUCLOCK(1, CPUCLOCK_SCHED): pid 1's CPU time */
-        r = raw_syscall(228 /* clock_gettime */, -14L /* (~1 << 3) | 2 */, (long)ts, 0, 0, 0, 0);
+        r = raw_syscall(TEST_NR_clock_gettime, -14L /* (~1 << 3) | 2 */, (long)ts, 0, 0, 0, 0);
     } else if (strcmp(which, "sleep-pid") == 0) {
         static long ts[2] = {0, 1000};
-        r = raw_syscall(230 /* clock_nanosleep */, -14L /* (~1 << 3) | 2 */, 0, (long)ts, 0, 0, 0);
+        r = raw_syscall(TEST_NR_clock_nanosleep, -14L /* (~1 << 3) | 2 */, 0, (long)ts, 0, 0, 0);
     } else if (strcmp(which, "clock-monotonic") == 0) {
         static long ts[2];
-        r = raw_syscall(228 /* clock_gettime */, 1 /* CLOCK_MONOTONIC */, (long)ts, 0, 0, 0, 0);
+        r = raw_syscall(TEST_NR_clock_gettime, 1 /* CLOCK_MONOTONIC */, (long)ts, 0, 0, 0, 0);
         printf("%s returned %ld\n", which, r);
         return r == 0 ? 0 : 1;
     } else {

@@ -12,22 +12,19 @@
 #include <string.h>
 #include <ukmon/guest.h>
 
+#include "test_cpu.h"
+
 UK_DECLARE_BLK(disk);
 
 static char sector[512] __attribute__((aligned(512)));
 
-static long raw3(long nr, long a, long b, long c)
-{
-    long r;
-    __asm__ volatile("syscall" : "=a"(r) : "a"(nr), "D"(a), "S"(b), "d"(c) : "rcx", "r11", "memory");
-    return r;
-}
+static long raw3(long nr, long a, long b, long c) { return test_syscall6(nr, a, b, c, 0, 0, 0); }
 
 int main(int argc, char **argv)
 {
     if (argc >= 2 && strcmp(argv[1], "alarm0-spin") == 0) {
         printf("alarm(0)\n");
-        raw3(37, 0, 0, 0);
+        test_alarm0();
         printf("spinning\n");
         for (volatile unsigned long i = 0;; ++i) {
         }
@@ -38,13 +35,13 @@ int main(int argc, char **argv)
         if (h < 0 || uk_blkwrite((uint64_t)h, 0, sector, sizeof sector) != UK_OK)
             return 1;
         printf("exit_group(%s)\n", argv[2]);
-        raw3(231, strtol(argv[2], 0, 0), 0, 0);
+        raw3(TEST_NR_exit_group, strtol(argv[2], 0, 0), 0, 0);
         return 99;
     }
     if (argc >= 2 && strcmp(argv[1], "raw-write") == 0) {
         printf("raw writes\n");
         for (long fd = 3; fd < 64; ++fd)
-            raw3(1, fd, (long)"forged", 6);
+            raw3(TEST_NR_write, fd, (long)"forged", 6);
         return 0;
     }
     printf("usage: hostile_exit_path -- alarm0-spin | raw-exit N | raw-write\n");

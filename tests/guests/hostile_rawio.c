@@ -10,6 +10,8 @@
 #include <string.h>
 #include <ukmon/guest.h>
 
+#include "test_cpu.h"
+
 UK_DECLARE_BLK(disk);
 
 static char buf[3u << 20];
@@ -20,16 +22,14 @@ int main(int argc, char **argv)
         printf("usage: hostile_rawio ... -- CALL FD OFFSET LEN\n");
         return 2;
     }
-    long nr = !strcmp(argv[1], "pwrite64") ? 18 : !strcmp(argv[1], "pread64") ? 17 : !strcmp(argv[1], "write") ? 1 : -1;
+    long nr = !strcmp(argv[1], "pwrite64") ? TEST_NR_pwrite64 : !strcmp(argv[1], "pread64") ? TEST_NR_pread64
+            : !strcmp(argv[1], "write") ? TEST_NR_write : -1;
     long fd = (long)strtoul(argv[2], 0, 0), len = (long)strtoul(argv[4], 0, 0);
     long off = (long)strtoul(argv[3], 0, 0);
     if (nr < 0 || (unsigned long)len > sizeof buf)
         return 2;
     printf("%s\n", argv[1]);
-    /* Set r10 right at the call: any function call in between could clobber it. */
-    register long offset __asm__("r10") = off;
-    long r;
-    __asm__ volatile("syscall" : "=a"(r) : "a"(nr), "D"(fd), "S"(buf), "d"(len), "r"(offset) : "rcx", "r11", "memory");
+    long r = test_syscall6(nr, fd, (long)buf, len, off, 0, 0);
     printf("%s returned %ld\n", argv[1], r);
     return 0;
 }

@@ -6,10 +6,12 @@
 #include <string.h>
 #include <ukmon/guest.h>
 
+#include "test_cpu.h"
+
 __attribute__((noipa)) void evil_name(volatile int *p, int spin)
 {
     while (spin)
-        __asm__ volatile("pause");
+        test_pause();
     *p = 42;
 }
 

@@ -1,7 +1,6 @@
 // Solo5 spt layout, boot info and device model (see spt.hpp).
 #include "monitor/abi/solo5/spt.hpp"
 
-#include <asm/prctl.h>
 #include <sys/epoll.h>
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
@@ -9,6 +8,7 @@
 #include <cstring>
 #include <ctime>
 
+#include "arch/native.hpp"
 #include "monitor/error.hpp"
 
 namespace ukmon::abi_solo5::spt {
@@ -129,7 +129,7 @@ void add_syscall_rules(SyscallPolicy& p, const WaitFds& fds) {
             "solo5_yield: wait for a NIC or the timer");
     p.allow(__NR_timerfd_settime, {{0, uint64_t(fds.timer.get()), ~0ull, "its timerfd"}}, who,
             "solo5_yield: arm the deadline");
-    p.allow(__NR_arch_prctl, {{0, ARCH_SET_FS, ~0ull, "ARCH_SET_FS"}}, who, "solo5_set_tls_base");
+    arch::allow_set_thread_pointer(p, who, "solo5_set_tls_base");
 }
 
 }  // namespace ukmon::abi_solo5::spt

@@ -6,12 +6,12 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include <asm/prctl.h>
 
 #include <cerrno>
 #include <cstring>
 #include <ctime>
 
+#include "arch/native.hpp"
 #include "monitor/abi/solo5/spt.hpp"
 #include "monitor/error.hpp"
 
@@ -99,6 +99,12 @@ long timerfd_settime_(RunContext& ctx, const WaitFds& w, const uint64_t (&a)[6])
 
 std::optional<RunOutcome> serve_syscall(RunContext& ctx, GuestSyscall& c, const hvt::Devices& d, const WaitFds& w) {
     const auto& a = c.args;
+    if (long(c.nr) == arch::set_thread_pointer_syscall) {  // x86_64: ARCH_SET_FS, all the model lets through
+        c.set_fs = true;
+        c.fs_base = a[1];
+        c.result = 0;
+        return std::nullopt;
+    }
     switch (c.nr) {
         case __NR_exit_group: return RunOutcome::halted(a[0] & 0xFF);
         case __NR_write:
@@ -110,11 +116,6 @@ std::optional<RunOutcome> serve_syscall(RunContext& ctx, GuestSyscall& c, const 
         case __NR_clock_gettime: c.result = clock_gettime_(ctx, a[0], a[1]); break;
         case __NR_epoll_pwait: c.result = epoll_pwait_(ctx, w, a); break;
         case __NR_timerfd_settime: c.result = timerfd_settime_(ctx, w, a); break;
-        case __NR_arch_prctl:  // ARCH_SET_FS (the only code the device model lets through)
-            c.set_fs = true;
-            c.fs_base = a[1];
-            c.result = 0;
-            break;
         default: throw std::logic_error("Solo5 spt: the device model let through a call nobody serves");
     }
     return std::nullopt;

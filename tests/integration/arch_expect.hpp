@@ -1,0 +1,37 @@
+// What the monitor's diagnoses say on the architecture the tests run on: the CPU's names for
+// a fault, and the system-call numbers of the hostile guests' raw calls. The one place the
+// integration tests differ between x86_64 and aarch64 (docs/architecture.md, section 3c).
+#pragma once
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace ukmon_test::expect {
+
+#if defined(__aarch64__)
+// ESR classes: data abort (0x24) and instruction abort (0x20) from EL0; the fault status
+// names the kind: a translation fault (not mapped, at some table level), a permission fault.
+inline const std::string write_fault = "data abort (EC 0x24): write of address 0x";
+inline const std::string fetch_fault = "instruction abort (EC 0x20): instruction fetch of address 0x";
+inline const std::string not_mapped = "(translation fault, level ";
+inline const std::string protection = "(permission fault, level ";
+// open is openat on aarch64 (and its name still says "open").
+inline const std::vector<std::pair<std::string, int>> forbidden_calls{{"open", 56}, {"mmap", 222}, {"socket", 198}, {"execve", 221}};
+inline const std::string clock_gettime_call = "clock_gettime (113)";
+inline const std::string clock_nanosleep_call = "clock_nanosleep (115)";
+inline const std::string write_call = "write (64)";
+#else
+inline const std::string write_fault = "page fault (#PF): write of address 0x";
+inline const std::string fetch_fault = "page fault (#PF): instruction fetch of address 0x";
+inline const std::string not_mapped = "(not mapped)";
+inline const std::string protection = "(protection)";
+inline const std::vector<std::pair<std::string, int>> forbidden_calls{{"open", 2}, {"mmap", 9}, {"socket", 41}, {"execve", 59}};
+inline const std::string clock_gettime_call = "clock_gettime (228)";
+inline const std::string clock_nanosleep_call = "clock_nanosleep (230)";
+inline const std::string write_call = "write (1)";
+#endif
+
+// The fault line's kind, wherever it stands after the address.
+inline bool says(const std::string& line, const std::string& kind) { return line.find(kind) != std::string::npos; }
+
+}  // namespace ukmon_test::expect
