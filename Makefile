@@ -95,6 +95,9 @@ UNIT_BIN := $(BUILD)/tests/unit_tests
 INTEGRATION_SRCS := $(wildcard tests/integration/*.cpp)
 INTEGRATION_BIN := $(BUILD)/tests/integration_tests
 FUZZ_REPLAY_BIN := $(BUILD)/tests/fuzz_replay
+# aarch64 only: the kvm backend's tables, gate and vectors on a real /dev/kvm with raw EL0
+# guests, without the rest of the monitor (tests/aarch64/); the emulated machine runs it.
+KVM_RAW_TEST := $(if $(filter aarch64,$(ARCH)),$(BUILD)/tests/aarch64_kvm_tests)
 
 .PHONY: all deps test demo bench clean fuzz test-long test-vm test-aarch64
 # Keep object files that only feed `ld -r` or a link (make would delete them as intermediate).
@@ -259,9 +262,7 @@ $(INTEGRATION_BIN): $(patsubst %.cpp,$(BUILD)/obj/%.o,$(INTEGRATION_SRCS))
 	@mkdir -p $(@D)
 	$(CXX) $(SAN) $(TEST_LDFLAGS) -o $@ $^
 
-# aarch64 only: the kvm backend's tables, gate and vectors on a real /dev/kvm with raw EL0
-# guests, without the rest of the monitor (tests/aarch64/); the emulated machine runs it.
-KVM_RAW_TEST := $(if $(filter aarch64,$(ARCH)),$(BUILD)/tests/aarch64_kvm_tests)
+# (KVM_RAW_TEST: with the test binaries above.)
 $(BUILD)/tests/aarch64_kvm_tests: $(BUILD)/obj/tests/aarch64/kvm_raw_test.o $(BUILD)/obj/tests/aarch64/kvm_raw_guests.o $(LIBUKMON)
 	@mkdir -p $(@D)
 	$(CXX) $(SAN) $(TEST_LDFLAGS) -o $@ $^ $(LDLIBS_MONITOR)
