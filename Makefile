@@ -253,7 +253,8 @@ UNIT_MODULE_OBJS := $(BUILD)/obj/modules/blk/blk_ring.o $(BUILD)/obj/modules/blk
 # The aarch64 kvm pieces that need no Arm host (tables, vectors, gate, fault names, exit
 # decoding) are unit-tested in every build, x86_64 included.
 A64_PURE_OBJS := $(filter-out $(MONITOR_OBJS),$(patsubst %.cpp,$(BUILD)/obj/%.o,arch/aarch64/el0_layout.cpp \
-                 arch/aarch64/guest_code.cpp arch/aarch64/exception_syndrome.cpp arch/aarch64/kvm_exit.cpp))
+                 arch/aarch64/guest_code.cpp arch/aarch64/exception_syndrome.cpp arch/aarch64/faults.cpp \
+                 arch/aarch64/kvm_exit.cpp))
 $(UNIT_BIN): $(patsubst %.cpp,$(BUILD)/obj/%.o,$(UNIT_SRCS)) $(UNIT_MODULE_OBJS) $(A64_PURE_OBJS) $(LIBUKMON)
 	@mkdir -p $(@D)
 	$(CXX) $(SAN) $(TEST_LDFLAGS) -o $@ $^ $(LDLIBS_MONITOR)

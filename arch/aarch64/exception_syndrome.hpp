@@ -1,7 +1,7 @@
 // Naming an aarch64 guest's CPU fault under kvm from what the monitor's EL1 vectors leave
-// behind: the vector entry taken and ESR_EL1, FAR_EL1, ELR_EL1 (an SVC at EL0 is named as
-// the system call in x8). Pure and allocation-free (it runs after lockdown); unit-tested
-// with synthetic syndromes on any host.
+// behind: the vector entry taken and ESR_EL1, FAR_EL1, ELR_EL1. A fault from EL0 is named by
+// arch/aarch64/faults.hpp (the seccomp backend's words); an SVC at EL0 as the system call in
+// x8. Pure and allocation-free (it runs after lockdown); unit-tested on any host.
 #pragma once
 #include <cstddef>
 #include <cstdint>

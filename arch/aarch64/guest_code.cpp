@@ -19,10 +19,11 @@ constexpr uint32_t str_x0_x9(uint32_t byte_offset) { return 0xF9000120u | ((byte
 
 constexpr uint32_t gate_words[] = {
     cmp_x0(UK_HC_MAX),        // cmp  x0, #UK_HC_MAX
-    0x540000A2,               // b.hs +0x14 (the refusal below)
+    0x540000C2,               // b.hs +0x18 (the refusal below)
     0xD2C00029,               // mov  x9, #0x100000000      (hypercall_window)
     0x8B000D29,               // add  x9, x9, x0, lsl #3
     0xF9000121,               // str  x1, [x9]              -> KVM_EXIT_MMIO: hypercall nr, arg
+    0xD2800009,               // mov  x9, #0                (no monitor address left behind)
     0xD65F03C0,               // ret
     0xD2C00029,               // mov  x9, #0x100000000
     str_x0_x9(bad_call_offset),  // str x0, [x9, #0xF00]     -> KVM_EXIT_MMIO: refused nr

@@ -11,7 +11,8 @@ namespace ukmon::a64 {
 
 // void gate(uint64_t nr /* x0 */, uint64_t arg /* x1 */): a valid nr stores arg to
 // hypercall_window + 8*nr, any other stores nr to hypercall_window + bad_call_offset.
-// Clobbers x9 and the flags (caller-saved under AAPCS64).
+// Uses x9 and the flags (caller-saved under AAPCS64) and returns x9 zero: the window's
+// address is not left in the guest's registers.
 std::span<const uint32_t> gate_code();
 
 // One vector entry (0x80 bytes apart): saves x0 in TPIDR_EL1 and stores zero to

@@ -8,6 +8,7 @@
 #include <sys/syscall.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <optional>
@@ -15,6 +16,7 @@
 #include "arch/aarch64/el0_layout.hpp"
 #include "arch/aarch64/exception_syndrome.hpp"
 #include "arch/aarch64/kvm_exit.hpp"
+#include "arch/aarch64/kvm_guest_stop.hpp"
 #include "arch/aarch64/kvm_regs.hpp"
 #include "backends/backend.hpp"
 #include "backends/kvm/kvm_exit.hpp"
@@ -93,11 +95,17 @@ public:
 
     RunOutcome enter(Run& run) override {
         run.mark_guest_start();
-        return run_loop(run);
+        RunOutcome outcome = run_loop(run);
+        bool halted = outcome.kind == RunOutcome::Kind::halted;
+        GuestStop stop;  // for --dumpcore
+        if (a64::read_guest_stop(vm_.vcpu.get(), *vm_.run, gate_, halted, halted ? 0 : SIGSEGV, stop)) outcome.stop = stop;
+        return outcome;
     }
 
-    // No core-file registers on aarch64 yet (GuestStop holds x86_64's): memory only.
-    bool read_stop(int, const void*, GuestStop&) const override { return false; }
+    bool read_stop(int signal, const void*, GuestStop& out) const override {
+        if (!vm_.vcpu || !vm_.run) return false;
+        return a64::read_guest_stop(vm_.vcpu.get(), *vm_.run, gate_, false, signal, out);
+    }
 
 private:
     // The host's preferred CPU model with PSCI 0.2 (only EL1 could call it; our guest is at

@@ -20,6 +20,13 @@ inline const std::vector<std::pair<std::string, int>> forbidden_calls{{"open", 5
 inline const std::string clock_gettime_call = "clock_gettime (113)";
 inline const std::string clock_nanosleep_call = "clock_nanosleep (115)";
 inline const std::string write_call = "write (64)";
+// The kvm gate's store carries all 64 bits of the argument address: the monitor's access
+// check names an address above 4 GiB like any other outside guest memory.
+inline constexpr bool kvm_gate_refuses_above_4g = false;
+// The timer call kvm's filter adds for --timeout (the exit path cancels the alarm), and how
+// its rule reads in --print-filter.
+inline const std::string timer_call = "setitimer";
+inline const std::string timer_cancel_args = "arg2 == NULL";
 #else
 inline const std::string write_fault = "page fault (#PF): write of address 0x";
 inline const std::string fetch_fault = "page fault (#PF): instruction fetch of address 0x";
@@ -29,6 +36,10 @@ inline const std::vector<std::pair<std::string, int>> forbidden_calls{{"open", 2
 inline const std::string clock_gettime_call = "clock_gettime (228)";
 inline const std::string clock_nanosleep_call = "clock_nanosleep (230)";
 inline const std::string write_call = "write (1)";
+// The gate's `out` carries a 32-bit address: the gate itself refuses one above 4 GiB.
+inline constexpr bool kvm_gate_refuses_above_4g = true;
+inline const std::string timer_call = "alarm";
+inline const std::string timer_cancel_args = "arg0 == 0";
 #endif
 
 // The fault line's kind, wherever it stands after the address.
