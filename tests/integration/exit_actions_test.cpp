@@ -244,7 +244,7 @@ TEST_CASE("--dumpcore: a system call (seccomp SIGSYS, kvm SYSCALL) and a kvm tri
         CHECK(contains(g.out, "Program terminated with signal SIGSYS"));
         Lines bt = frames(g);
         REQUIRE(!bt.empty());
-        CHECK(contains(bt[0], " in raw_syscall ("));
+        CHECK(contains(bt[0], " in test_syscall6 ("));  // tests/guests/arch/*/test_cpu.h
     });
     for_each_backend("dumpcore triple fault", [&](const std::string& b) {
         TempDir cores;
