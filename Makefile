@@ -284,7 +284,8 @@ FUZZ_LIB_SRCS := $(sort monitor/guest_image.cpp monitor/cli.cpp monitor/printabl
                  monitor/error.cpp monitor/guest_memory.cpp monitor/guest_access.cpp monitor/guest_rights.cpp \
                  monitor/dispatcher.cpp monitor/personality.cpp monitor/segment_loader.cpp \
                  $(wildcard monitor/abi/*/*.cpp) monitor/sandbox/syscall_policy.cpp monitor/stats.cpp \
-                 monitor/guest_process_report.cpp arch/x86_64/long_mode.cpp $(wildcard modules/*/*.cpp))
+                 monitor/guest_process_report.cpp arch/x86_64/long_mode.cpp arch/x86_64/thread_pointer.cpp monitor/sandbox/filter.cpp \
+                 $(BUILD)/gen/syscall_names.cpp $(wildcard modules/*/*.cpp))
 FUZZ_LIB_OBJS := $(patsubst %.cpp,$(BUILD)/fuzz/obj/%.o,$(FUZZ_LIB_SRCS)) $(BUILD)/fuzz/obj/arch/x86_64/guest_stubs.o
 
 $(BUILD)/fuzz/obj/%.o: %.cpp

@@ -24,6 +24,7 @@ INSTALL_DEPS = $(LIBUKMON) $(MAIN_OBJS) $(MODULE_OBJS) $(GUESTLIB) $(GUEST_CRT0)
                $(INSPECT) $(GUEST_RT_DEPS) $(RT_CXXCONFIG) $(UKCC_INSTALLED)
 INC_ROOT := $(INSTALL_ROOT)/include/ukmon-guest
 install: $(INSTALL_DEPS)
+	@if [ -n "$(CROSS)" ]; then echo "install: ARCH=$(ARCH) is a cross build; install and deb are for native builds (docs/aarch64.md)" >&2; exit 1; fi
 	@if grep -q fsanitize $(BUILD)/lib/ldflags; then echo "install: $(BUILD) is a SANITIZE=1 build; install a normal one" >&2; exit 1; fi
 	install -d $(INSTALL_ROOT)/bin $(INSTALL_ROOT)/lib/ukmon/modules $(INSTALL_ROOT)/lib/ukmon/guest \
 	    $(INC_ROOT)/ukmon $(INC_ROOT)/newlib $(INC_ROOT)/c++/bits \

@@ -31,7 +31,7 @@ Registers registers_from_ucontext(const ucontext_t& uc) {
     r.sp = m.sp;
     r.pc = m.pc;
     r.pstate = m.pstate;
-    asm volatile("mrs %0, tpidr_el0" : "=r"(r.tpidr_el0));  // unchanged since the guest stopped
+    r.tpidr_el0 = 0;  // not in the signal frame, and the handler has put the monitor's back
     return r;
 }
 

@@ -80,7 +80,7 @@ static int hostile(void)
 
 static long raw_getrandom(void *buf, long len, long flags)
 {
-    return test_syscall6(TEST_NR_getrandom, (long)buf, len, flags, 0, 0, 0);
+    return raw_syscall(TEST_NR_getrandom, (long)buf, len, flags, 0, 0, 0);
 }
 
 int main(int argc, char **argv)

@@ -10,7 +10,6 @@
 
 #include "test_cpu.h"
 
-#define raw_syscall test_syscall6
 
 int main(int argc, char **argv)
 {

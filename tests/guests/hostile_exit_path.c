@@ -18,7 +18,7 @@ UK_DECLARE_BLK(disk);
 
 static char sector[512] __attribute__((aligned(512)));
 
-static long raw3(long nr, long a, long b, long c) { return test_syscall6(nr, a, b, c, 0, 0, 0); }
+static long raw3(long nr, long a, long b, long c) { return raw_syscall(nr, a, b, c, 0, 0, 0); }
 
 int main(int argc, char **argv)
 {

@@ -29,7 +29,7 @@ int main(int argc, char **argv)
     if (nr < 0 || (unsigned long)len > sizeof buf)
         return 2;
     printf("%s\n", argv[1]);
-    long r = test_syscall6(nr, fd, (long)buf, len, off, 0, 0);
+    long r = raw_syscall(nr, fd, (long)buf, len, off, 0, 0);
     printf("%s returned %ld\n", argv[1], r);
     return 0;
 }

@@ -11,6 +11,7 @@ namespace ukmon_test::expect {
 #if defined(__aarch64__)
 // ESR classes: data abort (0x24) and instruction abort (0x20) from EL0; the fault status
 // names the kind: a translation fault (not mapped, at some table level), a permission fault.
+inline const std::string data_fault = "data abort (EC 0x24)";
 inline const std::string write_fault = "data abort (EC 0x24): write of address 0x";
 inline const std::string fetch_fault = "instruction abort (EC 0x20): instruction fetch of address 0x";
 inline const std::string not_mapped = "(translation fault, level ";
@@ -20,6 +21,8 @@ inline const std::vector<std::pair<std::string, int>> forbidden_calls{{"open", 5
 inline const std::string clock_gettime_call = "clock_gettime (113)";
 inline const std::string clock_nanosleep_call = "clock_nanosleep (115)";
 inline const std::string write_call = "write (64)";
+inline constexpr int write_nr = 64;
+inline const std::string mmap_call = "mmap (222)";
 // The kvm gate's store carries all 64 bits of the argument address: the monitor's access
 // check names an address above 4 GiB like any other outside guest memory.
 inline constexpr bool kvm_gate_refuses_above_4g = false;
@@ -28,6 +31,7 @@ inline constexpr bool kvm_gate_refuses_above_4g = false;
 inline const std::string timer_call = "setitimer";
 inline const std::string timer_cancel_args = "arg2 == NULL";
 #else
+inline const std::string data_fault = "page fault (#PF)";
 inline const std::string write_fault = "page fault (#PF): write of address 0x";
 inline const std::string fetch_fault = "page fault (#PF): instruction fetch of address 0x";
 inline const std::string not_mapped = "(not mapped)";
@@ -36,6 +40,8 @@ inline const std::vector<std::pair<std::string, int>> forbidden_calls{{"open", 2
 inline const std::string clock_gettime_call = "clock_gettime (228)";
 inline const std::string clock_nanosleep_call = "clock_nanosleep (230)";
 inline const std::string write_call = "write (1)";
+inline constexpr int write_nr = 1;
+inline const std::string mmap_call = "mmap (9)";
 // The gate's `out` carries a 32-bit address: the gate itself refuses one above 4 GiB.
 inline constexpr bool kvm_gate_refuses_above_4g = true;
 inline const std::string timer_call = "alarm";

@@ -16,7 +16,7 @@
 #define TEST_NR_exit_group 94
 #define TEST_NR_getrandom 278
 
-static inline long test_syscall6(long nr, long a, long b, long c, long d, long e, long f)
+static inline long raw_syscall(long nr, long a, long b, long c, long d, long e, long f)
 {
     register long x8 __asm__("x8") = nr;
     register long x0 __asm__("x0") = a;
@@ -32,13 +32,13 @@ static inline long test_syscall6(long nr, long a, long b, long c, long d, long e
 /* open(path, flags, mode): aarch64 has only openat (AT_FDCWD = -100). */
 static inline long test_open(const char *path, long flags, long mode)
 {
-    return test_syscall6(56, -100, (long)path, flags, mode, 0, 0);
+    return raw_syscall(56, -100, (long)path, flags, mode, 0, 0);
 }
 /* Cancels a --timeout's timer: no alarm(2) here; setitimer(ITIMER_REAL, {0}, NULL) as glibc. */
 static inline long test_alarm0(void)
 {
     static long zero[4];
-    return test_syscall6(103, 0, (long)zero, 0, 0, 0, 0);
+    return raw_syscall(103, 0, (long)zero, 0, 0, 0, 0);
 }
 
 static inline void test_breakpoint(void) { __asm__ volatile("brk #0"); }

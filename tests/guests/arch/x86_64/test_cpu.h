@@ -16,7 +16,7 @@
 #define TEST_NR_exit_group 231
 #define TEST_NR_getrandom 318
 
-static inline long test_syscall6(long nr, long a, long b, long c, long d, long e, long f)
+static inline long raw_syscall(long nr, long a, long b, long c, long d, long e, long f)
 {
     long ret;
     register long r10 __asm__("r10") = d;
@@ -32,10 +32,10 @@ static inline long test_syscall6(long nr, long a, long b, long c, long d, long e
 /* open(path, flags, mode): the plain call on x86_64. */
 static inline long test_open(const char *path, long flags, long mode)
 {
-    return test_syscall6(2, (long)path, flags, mode, 0, 0, 0);
+    return raw_syscall(2, (long)path, flags, mode, 0, 0, 0);
 }
 /* Cancels a --timeout's timer: alarm(0). */
-static inline long test_alarm0(void) { return test_syscall6(37, 0, 0, 0, 0, 0, 0); }
+static inline long test_alarm0(void) { return raw_syscall(37, 0, 0, 0, 0, 0, 0); }
 
 static inline void test_breakpoint(void) { __asm__ volatile("int3"); }
 static inline void test_privileged(void) { __asm__ volatile("hlt"); }
