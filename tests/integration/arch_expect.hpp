@@ -30,6 +30,17 @@ inline constexpr bool kvm_gate_refuses_above_4g = false;
 // its rule reads in --print-filter.
 inline const std::string timer_call = "setitimer";
 inline const std::string timer_cancel_args = "arg2 == NULL";
+// --print-filter's lines for those: the timer's, and the kvm lock-down's own (its register
+// reads are KVM_GET_ONE_REG there), as filter_test collapses them.
+inline const std::string timer_rule =
+    "setitimer arg0 == ITIMER_REAL && arg2 == NULL core --timeout: the exit path cancels the timer (setitimer to 0) first";
+inline const std::vector<std::string> kvm_rules{
+    "ioctl arg0 == vcpu fd && arg1 == KVM_RUN kvm run the guest",
+    "ioctl arg0 == vcpu fd && arg1 == KVM_GET_ONE_REG kvm ESR/FAR/ELR and registers for a crash diagnosis",
+};
+// The blk ring needs a doorbell (KVM_IOEVENTFD); the aarch64 kvm backend binds none yet, so
+// a blk guest there makes blkread/blkwrite hypercalls as under seccomp.
+inline constexpr bool kvm_blk_ring = false;
 #else
 inline const std::string data_fault = "page fault (#PF)";
 inline const std::string write_fault = "page fault (#PF): write of address 0x";
@@ -46,6 +57,13 @@ inline const std::string mmap_call = "mmap (9)";
 inline constexpr bool kvm_gate_refuses_above_4g = true;
 inline const std::string timer_call = "alarm";
 inline const std::string timer_cancel_args = "arg0 == 0";
+inline const std::string timer_rule = "alarm arg0 == 0 core --timeout: the exit path cancels the timer (alarm(0)) first";
+inline const std::vector<std::string> kvm_rules{
+    "ioctl arg0 == vcpu fd && arg1 == KVM_RUN kvm run the guest",
+    "ioctl arg0 == vcpu fd && arg1 == KVM_GET_REGS kvm registers for a crash diagnosis",
+    "ioctl arg0 == vcpu fd && arg1 == KVM_GET_SREGS kvm CR2 for a page-fault diagnosis",
+};
+inline constexpr bool kvm_blk_ring = true;
 #endif
 
 // The fault line's kind, wherever it stands after the address.
