@@ -17,7 +17,8 @@ ifeq ($(ARCH),x86_64)
   # -fcf-protection: x86 only (no CET in a guest: no kernel to back it).
   ARCH_GUEST_FLAGS := -fcf-protection=none
   NEWLIB_ARCH_CFLAGS :=
-  # x86-only parts: the kvm backend (long mode, GDB stub) with the Solo5 hvt/spt guests.
+  # The kvm backend's shared part (its x86_64 class is arch/x86_64/kvm_backend.cpp), the GDB
+  # stub (x86_64 registers), and the Solo5 hvt/spt guests.
   ARCH_MONITOR_DIRS := backends/kvm backends/kvm/gdb
   ARCH_HAS_SOLO5 := 1
   ARCH_SKIP_EXAMPLES :=
@@ -37,9 +38,9 @@ else ifeq ($(ARCH),aarch64)
   # ours (write, not _write: guest-abi/lib/syscalls.c), as newlib's x86_64-elf has it.
   ARCH_GUEST_FLAGS := -mno-outline-atomics
   NEWLIB_ARCH_CFLAGS := -DMISSING_SYSCALL_NAMES
-  # Until the aarch64 kvm backend exists, backends/absent says so at run time (--backend=kvm
-  # fails with one line, auto picks seccomp).
-  ARCH_MONITOR_DIRS := backends/absent
+  # The kvm backend's shared part (opening the VM); its aarch64 class is arch/aarch64/
+  # kvm_backend.cpp. No GDB stub yet (it speaks x86_64 registers).
+  ARCH_MONITOR_DIRS := backends/kvm
   ARCH_HAS_SOLO5 := 0
   # The benchmarks measure speed, which an emulated machine cannot tell (docs/aarch64.md).
   ARCH_SKIP_EXAMPLES := bench-blk bench-boot bench-cpu bench-hypercall bench-net

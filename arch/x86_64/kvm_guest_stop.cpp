@@ -6,7 +6,7 @@
 #include <csignal>
 #include <cstring>
 
-#include "backends/kvm/kvm_exit.hpp"
+#include "arch/x86_64/kvm_exit.hpp"
 #include "arch/x86_64/long_mode.hpp"
 
 namespace ukmon::kvm {

@@ -154,11 +154,7 @@ const std::vector<std::string> core_rules{
     "write arg0 == stderr core diagnoses and exit reports",
     "exit_group any arguments core the end of the run: the process exits with its code",
 };
-const std::vector<std::string> kvm_rules{
-    "ioctl arg0 == vcpu fd && arg1 == KVM_RUN kvm run the guest",
-    "ioctl arg0 == vcpu fd && arg1 == KVM_GET_REGS kvm registers for a crash diagnosis",
-    "ioctl arg0 == vcpu fd && arg1 == KVM_GET_SREGS kvm CR2 for a page-fault diagnosis",
-};
+using ukmon_test::expect::kvm_rules;  // per architecture (arch_expect.hpp)
 
 TEST_CASE("--print-filter, rule by rule with arguments: hello, and a 4 KiB disk with --timeout") {
     for_each_backend("filter rules", [](const std::string& b) {
@@ -175,7 +171,7 @@ TEST_CASE("--print-filter, rule by rule with arguments: hello, and a 4 KiB disk 
         std::vector<std::string> blk = core_rules;
         // kvm: the monitor's own timer; seccomp: the guardian keeps the time, the guest's
         // process has no timer call it could cancel a deadline with.
-        if (b == "kvm") blk.push_back("alarm arg0 == 0 core --timeout: the exit path cancels the timer (alarm(0)) first");
+        if (b == "kvm") blk.push_back(ukmon_test::expect::timer_rule);
         for (uint64_t len = 512; len <= 4096; len *= 2)  // one exact shape per length: offset <= 4096 - len
             for (const char* call : {"pread64", "pwrite64"})
                 blk.push_back(std::string(call) + " arg0 == 3 && arg2 == " + std::to_string(len) + " && arg3 <= " +

@@ -9,7 +9,7 @@
 
 #include <ukmon/abi.h>
 
-#include "backends/kvm/kvm_exit.hpp"
+#include "arch/x86_64/kvm_exit.hpp"
 #include "arch/x86_64/long_mode.hpp"
 #include "monitor/abi/ukmon/boot_info.hpp"
 #include "monitor/abi/ukmon/layout.hpp"

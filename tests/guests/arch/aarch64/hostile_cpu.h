@@ -10,14 +10,18 @@
 #define HOSTILE_NOT_MINE (-1) /* not one of this CPU's modes */
 #define HOSTILE_SURVIVED (-2) /* it ran and came back: hostile_memory says "survived" */
 
-/* probe_gate(gate, nr, arg, out): sets v0..v31 non-zero, calls the gate, then stores x0..x17
- * (the registers a call may change, x18 aside) and the low halves of v0..v31 as the gate
+/* probe_gate(gate, nr, arg, out): sets v0..v31 non-zero and x2..x17 zero, calls the gate,
+ * then stores x0..x17 (the registers a call may change, x18 aside) and the low halves of v0..v31 as the gate
  * left them: out[0..17], out[18..49]. */
 void probe_gate(uint64_t gate, uint64_t nr, uint64_t arg, uint64_t *out);
 __asm__(".text\n.globl probe_gate\nprobe_gate:\n"
         "stp x29, x30, [sp, #-32]!\nstr x19, [sp, #16]\nmov x19, x3\nmov x16, x0\nmov x0, x1\nmov x1, x2\n"
         "movi v0.2d, #0xffffffffffffffff\nmovi v1.2d, #0xffffffffffffffff\nmovi v8.2d, #0xffffffffffffffff\n"
         "movi v16.2d, #0xffffffffffffffff\nmovi v31.2d, #0xffffffffffffffff\n"
+        /* scratch registers zero before: what is outside guest memory after, the gate left */
+        "mov x2, xzr\nmov x3, xzr\nmov x4, xzr\nmov x5, xzr\nmov x6, xzr\nmov x7, xzr\nmov x8, xzr\n"
+        "mov x9, xzr\nmov x10, xzr\nmov x11, xzr\nmov x12, xzr\nmov x13, xzr\nmov x14, xzr\nmov x15, xzr\n"
+        "mov x17, xzr\n"
         "blr x16\n"
         "stp x0, x1, [x19, #0]\nstp x2, x3, [x19, #16]\nstp x4, x5, [x19, #32]\nstp x6, x7, [x19, #48]\n"
         "stp x8, x9, [x19, #64]\nstp x10, x11, [x19, #80]\nstp x12, x13, [x19, #96]\nstp x14, x15, [x19, #112]\n"

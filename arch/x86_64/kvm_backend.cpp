@@ -1,5 +1,6 @@
-// The kvm backend: one vCPU in long mode, guest at CPL3 (or CPL0 with --kvm-cpl0) over an
-// identity map, hypercalls as `out` exits through the gate, faults reported by IDT stubs.
+// The x86_64 kvm backend: one vCPU in long mode, guest at CPL3 (or CPL0 with --kvm-cpl0) over
+// an identity map, hypercalls as `out` exits through the gate, faults reported by IDT stubs.
+// The VM itself is opened as on every architecture (backends/kvm/kvm_vm.hpp).
 #include <fcntl.h>
 #include <linux/kvm.h>
 #include <sys/ioctl.h>
@@ -14,10 +15,11 @@
 #include <vector>
 
 #include "backends/backend.hpp"
-#include "backends/kvm/guest_ram.hpp"
-#include "backends/kvm/io_doorbell.hpp"
 #include "backends/kvm/gdb/gdb_session.hpp"
-#include "backends/kvm/kvm_exit.hpp"
+#include "backends/kvm/guest_ram.hpp"
+#include "backends/kvm/kvm_vm.hpp"
+#include "arch/x86_64/io_doorbell.hpp"
+#include "arch/x86_64/kvm_exit.hpp"
 #include "arch/x86_64/cpuid_prefetch.hpp"
 #include "arch/x86_64/kvm_cpu_state.hpp"
 #include "arch/x86_64/kvm_uapi.hpp"
@@ -45,11 +47,7 @@ using kvm::max_cpuid_entries;
 using kvm::set_cpuid2;
 using kvm::set_msrs;
 
-int xioctl(int fd, unsigned long req, const char* what, auto arg) {
-    int r = ::ioctl(fd, req, arg);
-    if (r < 0) throw_errno(what);
-    return r;
-}
+using kvm::xioctl;
 
 class KvmBackend final : public Backend {
 public:
@@ -203,26 +201,14 @@ private:
     }
 
     void open_vm(uint64_t mem_size) {
-        if (!kvm_) kvm_ = UniqueFd(::open("/dev/kvm", O_RDWR | O_CLOEXEC));
-        if (!kvm_) throw_errno("open /dev/kvm");
-        if (xioctl(kvm_.get(), KVM_GET_API_VERSION, "KVM_GET_API_VERSION", 0) != KVM_API_VERSION)
-            throw HostError("KVM API version mismatch", EINVAL);
-        vm_ = UniqueFd(xioctl(kvm_.get(), KVM_CREATE_VM, "KVM_CREATE_VM", 0));
+        kvm::Vm v = kvm::open_vm(mem_size, std::move(kvm_));
+        kvm_ = std::move(v.kvm);
+        vm_ = std::move(v.vm);
+        vcpu_ = std::move(v.vcpu);
+        mem_ = std::move(v.mem);
+        run_map_ = std::move(v.run_map);
+        run_ = v.run;
         doorbells_.set_vm(vm_.get());
-        mem_ = kvm::map_guest_ram(mem_size);
-        kvm_userspace_memory_region region{};
-        region.slot = 0;
-        region.guest_phys_addr = 0;
-        region.memory_size = mem_size;
-        region.userspace_addr = reinterpret_cast<uint64_t>(mem_.data());
-        xioctl(vm_.get(), KVM_SET_USER_MEMORY_REGION, "KVM_SET_USER_MEMORY_REGION", &region);
-        vcpu_ = UniqueFd(xioctl(vm_.get(), KVM_CREATE_VCPU, "KVM_CREATE_VCPU", 0));
-
-        int run_size = xioctl(kvm_.get(), KVM_GET_VCPU_MMAP_SIZE, "KVM_GET_VCPU_MMAP_SIZE", 0);
-        void* r = ::mmap(nullptr, size_t(run_size), PROT_READ | PROT_WRITE, MAP_SHARED, vcpu_.get(), 0);
-        if (r == MAP_FAILED) throw_errno("mmap of kvm_run");
-        run_map_ = Mapping(r, size_t(run_size));
-        run_ = static_cast<kvm_run*>(r);
     }
 
     // The host's CPUID, minus what a guest may not use (nested virtualization).
@@ -454,14 +440,5 @@ private:
 }  // namespace
 
 std::unique_ptr<Backend> make_kvm_backend(const Options& options) { return std::make_unique<KvmBackend>(options); }
-
-bool kvm_available(std::string& why) {
-    UniqueFd fd(::open("/dev/kvm", O_RDWR | O_CLOEXEC));
-    if (!fd) {
-        why = std::string("/dev/kvm: ") + std::strerror(errno);
-        return false;
-    }
-    return true;
-}
 
 }  // namespace ukmon

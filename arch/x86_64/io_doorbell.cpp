@@ -1,5 +1,5 @@
 // KVM_IOEVENTFD doorbells (see io_doorbell.hpp).
-#include "backends/kvm/io_doorbell.hpp"
+#include "arch/x86_64/io_doorbell.hpp"
 
 #include <linux/kvm.h>
 #include <sys/ioctl.h>
