@@ -1,14 +1,14 @@
 /* The guest's clocks. Under kvm the boot info gives the cycle counter's frequency (tsc_hz;
- * uk_cpu_counter: the TSC on x86_64) and a (counter, wall clock) pair the monitor read at
- * one instant: both clocks are then read without an exit. Without them (seccomp, where a
- * hypercall is a plain function call) the walltime call answers. */
+ * uk_cpu_counter: the TSC on x86_64, CNTVCT_EL0 on aarch64) and a (counter, wall clock)
+ * pair the monitor read at one instant: both clocks are then read without an exit. Without
+ * them (seccomp, where a hypercall is a plain function call) the walltime call answers. */
 #include <stdint.h>
 #include <ukmon/guest.h>
 #include <uk_cpu.h>
 
-/* The TSC frequency is known to 1 kHz, so a TSC-derived wall clock can drift by up to about
- * 0.5 ppm from the host's (which NTP may also slew): it is re-based on the host's answer
- * once a minute, one exit a minute at most. */
+/* The counter's frequency may be rounded (x86_64: KVM gives the TSC's in kHz, up to about
+ * 0.5 ppm off), and NTP may slew the host's clock: the derived wall clock is re-based on
+ * the host's answer once a minute, one exit a minute at most. */
 #define REBASE_AFTER_NS (60ull * 1000000000ull)
 
 static uint64_t tsc_at_boot;
