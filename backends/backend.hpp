@@ -36,9 +36,10 @@ public:
     virtual bool guest_syscalls_reach_host() const = 0;
 
     // 0. Guest-independent set-up that can go on in the background while the monitor reads
-    //    the image's devices and lays out memory (kvm: the host's CPUID). Called once, right
-    //    after the backend is chosen; whatever it opens stays clear of the low fds, so the
-    //    devices' fds are the same with or without it.
+    //    the image's devices and lays out memory (kvm: the host's CPUID). Called once, after
+    //    the backend is chosen and the exit actions have started (the last fork before the
+    //    guardian's, which only seccomp has); whatever it opens stays clear of the low fds,
+    //    so the devices' fds are the same with or without it.
     virtual void start_early() {}
     // 1. Guest memory of `mem_size` bytes, at least the range `rights` covers; returns the
     //    monitor's unrestricted view of it. `shared`: a process forked later (a guardian)

@@ -58,6 +58,14 @@ int Run::execute(std::span<const std::string_view> args, std::span<const std::by
     personality_ = recognise_personality(*image_);
     backend_ = backend ? std::move(backend) : choose_backend();
     personality_->check_backend(backend_->abi_kind());
+    // A guest that shares the monitor's process could skip or forge what that process does
+    // at its end: a guardian outside it does what must be trusted (monitor/guardian.hpp).
+    guarded_ = backend_->filter_is_the_boundary() &&
+               (options_.timeout_seconds || !options_.stats_path.empty() || !options_.dumpcore_dir.empty() ||
+                options_.scrub || !options_.device_options.empty());
+    // Before the backend's early start: --dumpcore's supervisor is a fork, which must not
+    // copy a process whose background set-up is half done.
+    exit_actions_.start(guarded_);
     if (!options_.print_filter) backend_->start_early();
     attach_devices(personality_->manifest(), options_, modules_);
     personality_->devices_attached(modules_);
@@ -65,12 +73,6 @@ int Run::execute(std::span<const std::string_view> args, std::span<const std::by
     // An spt-style guest whose system calls reach the host drives its devices itself.
     if (personality_->guest_makes_system_calls() && backend_->guest_syscalls_reach_host())
         device_access_ = DeviceAccess::guest_syscalls;
-    // A guest that shares the monitor's process could skip or forge what that process does
-    // at its end: a guardian outside it does what must be trusted (monitor/guardian.hpp).
-    guarded_ = backend_->filter_is_the_boundary() &&
-               (options_.timeout_seconds || !options_.stats_path.empty() || !options_.dumpcore_dir.empty() ||
-                options_.scrub || !options_.device_options.empty());
-    exit_actions_.start(guarded_);
     if (device_access_ == DeviceAccess::hypercalls)
         for (Module* m : modules_) m->prepare_io(backend_->doorbells() != nullptr);
     if (options_.print_filter) {
