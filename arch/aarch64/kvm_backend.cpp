@@ -6,7 +6,6 @@
 #include <linux/kvm.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
-#include <time.h>
 
 #include <cerrno>
 #include <csignal>
@@ -21,6 +20,7 @@
 #include "arch/aarch64/kvm_regs.hpp"
 #include "backends/backend.hpp"
 #include "backends/kvm/kvm_exit.hpp"
+#include "backends/kvm/clock_base.hpp"
 #include "backends/kvm/kvm_vm.hpp"
 #include "monitor/error.hpp"
 #include "monitor/run.hpp"
@@ -67,14 +67,9 @@ public:
     // The guest's virtual counter (KVM_REG_ARM_TIMER_CNT: CNTVCT_EL0 as the guest reads it)
     // between two reads of the wall clock, for a wall clock without an exit.
     ClockBase clock_base() const override {
-        timespec before{}, after{};
-        uint64_t cnt = 0;
-        ::clock_gettime(CLOCK_REALTIME, &before);
-        bool ok = a64::get_reg(vm_.vcpu.get(), KVM_REG_ARM_TIMER_CNT, cnt);
-        ::clock_gettime(CLOCK_REALTIME, &after);
-        if (!ok || tsc_hz() == 0) return {};
-        auto ns = [](const timespec& t) { return uint64_t(t.tv_sec) * 1000000000ull + uint64_t(t.tv_nsec); };
-        return {cnt, ns(before) + (ns(after) - ns(before)) / 2};
+        if (tsc_hz() == 0) return {};
+        return kvm::bracketed_clock_base(
+            [&](uint64_t& cnt) { return a64::get_reg(vm_.vcpu.get(), KVM_REG_ARM_TIMER_CNT, cnt); });
     }
 
     void prepare(Run&, const GuestRights& rights, const EntryState& entry) override {

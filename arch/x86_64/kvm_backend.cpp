@@ -6,7 +6,6 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
-#include <time.h>
 
 #include <cerrno>
 #include <cstddef>
@@ -17,6 +16,7 @@
 #include "backends/backend.hpp"
 #include "backends/kvm/gdb/gdb_session.hpp"
 #include "backends/kvm/guest_ram.hpp"
+#include "backends/kvm/clock_base.hpp"
 #include "backends/kvm/kvm_vm.hpp"
 #include "arch/x86_64/io_doorbell.hpp"
 #include "arch/x86_64/kvm_exit.hpp"
@@ -79,14 +79,12 @@ public:
     // exact as that bracket is short. A host that will not say leaves the guest its hypercall.
     ClockBase clock_base() const override {
         if (tsc_hz() == 0) return {};
-        MsrBuffer m{1, 0, {{kvm::msr_tsc, 0, 0}}};
-        timespec before{}, after{};
-        ::clock_gettime(CLOCK_REALTIME, &before);
-        int n = ::ioctl(vcpu_.get(), kvm::get_msrs, &m);
-        ::clock_gettime(CLOCK_REALTIME, &after);
-        if (n != 1) return {};
-        auto ns = [](const timespec& t) { return uint64_t(t.tv_sec) * 1000000000ull + uint64_t(t.tv_nsec); };
-        return {m.entries[0].data, ns(before) + (ns(after) - ns(before)) / 2};
+        return kvm::bracketed_clock_base([&](uint64_t& tsc) {
+            MsrBuffer m{1, 0, {{kvm::msr_tsc, 0, 0}}};
+            if (::ioctl(vcpu_.get(), kvm::get_msrs, &m) != 1) return false;
+            tsc = m.entries[0].data;
+            return true;
+        });
     }
 
     void prepare(Run&, const GuestRights& rights, const EntryState& entry) override {
