@@ -12,7 +12,7 @@ namespace ukmon {
 const char* hypercall_name(uint64_t nr) {
     static constexpr const char* names[UK_HC_MAX] = {
         "walltime", "puts", "poll", "blkinfo", "blkwrite", "blkread",
-        "netinfo", "netwrite", "netread", "halt", "blkflush", "netwritev", "netreadv", "random", "blkring", "netring"};
+        "netinfo", "netwrite", "netread", "halt", "blkflush", "netwritev", "netreadv", "random", "blkring", "netring", "netpoll"};
     return nr < UK_HC_MAX ? names[nr] : "unknown";
 }
 
@@ -22,7 +22,7 @@ uint64_t hypercall_arg_size(uint64_t nr) {
         sizeof(uk_hc_blkio),    sizeof(uk_hc_blkio),   sizeof(uk_hc_netinfo), sizeof(uk_hc_netio),
         sizeof(uk_hc_netio),    sizeof(uk_hc_halt),    sizeof(uk_hc_blkflush), sizeof(uk_hc_netv),
         sizeof(uk_hc_netv),     sizeof(uk_hc_random),
-        sizeof(uk_hc_blkring),  sizeof(uk_hc_netring)};
+        sizeof(uk_hc_blkring),  sizeof(uk_hc_netring), sizeof(uk_hc_netpoll)};
     return nr < UK_HC_MAX ? sizes[nr] : 0;
 }
 

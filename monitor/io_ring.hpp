@@ -7,6 +7,7 @@
 #include <linux/filter.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -31,6 +32,11 @@ struct RingShape {
     uint64_t desc_size;       // sizeof one descriptor
     uint64_t poll_window_us;  // how long the idle thread polls for the next descriptor before it
                               // sleeps: more than the guest's round trip through an exit
+    uint64_t doze_ms = 0;     // 0: then it sleeps until kicked. Else it first dozes: looks at the
+                              // ring every doze_ms without being kicked (need_kick DOZING), for
+                              // descriptors the guest does not wait on (the net ring's queued
+                              // frames), and sleeps once dozes_before_sleep found nothing
+    bool serve_at_stop = false;  // stop() serves what is still published (queued frames)
 };
 
 class IoRing {
@@ -55,7 +61,13 @@ public:
     uk_status setup(uint64_t ring_gpa, uint64_t& doorbell_port);
     uk_status wait(uint64_t until);
 
-    // Exit path: the thread finishes the descriptor it is on and stops for good. Idempotent,
+    // Run loop's thread, before a call that must come after what the guest published (a
+    // frame sent directly after frames it queued; a poll): returns once every descriptor
+    // published before the call is served, by whichever thread serves it. No-op without a ring.
+    void serve_published();
+
+    // Exit path: the thread finishes the descriptor it is on and stops for good; with
+    // serve_at_stop the caller then serves what is still published. Idempotent,
     // allocation-free.
     void stop();
 
@@ -70,8 +82,9 @@ public:
 protected:
     // Serves the descriptor in `slot` (at guest address `desc_gpa`): copies it once by value
     // through mem(), checks it, acts, and writes its completion into the ring. Never throws
-    // for anything the guest wrote.
-    virtual void serve(uint64_t slot, uint64_t desc_gpa) = 0;
+    // for anything the guest wrote. Returns whether the guest waits for this completion (the
+    // thread then keeps polling for the next one) or only queued it (a frame to send).
+    virtual bool serve(uint64_t slot, uint64_t desc_gpa) = 0;
     const GuestMemory& mem() const { return *mem_; }
     uint64_t ring_gpa() const { return ring_gpa_; }
     std::byte* ring() const { return ring_; }
@@ -79,9 +92,14 @@ protected:
 
 private:
     void thread_main();
-    bool serve_pending();           // false when there was nothing to do; holds serving_
-    bool try_serve();               // serve_pending() if no one else is serving
-    bool wait_for_work();           // spins briefly, then sleeps on the doorbell
+    enum class Served { nothing, queued, waited };  // waited: a guest waits on one of them
+    Served serve_pending(bool honour_stop = true);  // holds serving_
+    Served try_serve();             // serve_pending() if no one else is serving
+    // Polls until the poll window ends, then dozes (if the shape does) and sleeps on the
+    // doorbell. A kick, or a descriptor a guest waits on, opens a new window (arm_window).
+    void wait_for_work();
+    void arm_window();
+    void set_need_kick(uint32_t v);
     bool work_waiting(std::memory_order order) const;
     void fail(uk_status status);
     std::atomic_ref<uint64_t> ring_word(uint64_t offset) const;
@@ -110,6 +128,7 @@ private:
     std::atomic<bool> stop_{false};
     std::atomic<uint32_t> stopped_{0};  // futex word
     std::atomic<int> ready_{0};         // 1: filter installed, -errno: failed
+    std::chrono::steady_clock::time_point window_end_;  // the I/O thread's own
 };
 
 }  // namespace ukmon

@@ -29,7 +29,7 @@ const Device* RingServer::device(uint64_t handle) const {
     return handle < devices_.size() && devices_[handle].attached ? &devices_[handle] : nullptr;
 }
 
-void RingServer::serve(uint64_t slot, uint64_t desc_gpa) {
+bool RingServer::serve(uint64_t slot, uint64_t desc_gpa) {
     const auto d = mem().read<uk_blkring_desc>(desc_gpa, "blk ring descriptor");
     RingRequest r;
     uk_status s = parse_ring_desc(d, [&](uint64_t h) { return device(h); }, mem(), ring_gpa(), r);
@@ -47,6 +47,7 @@ void RingServer::serve(uint64_t slot, uint64_t desc_gpa) {
     }
     std::atomic_ref<uint64_t>(*reinterpret_cast<uint64_t*>(ring() + offsetof(uk_blkring, status) + slot * 8))
         .store(uint64_t(int64_t(s)), std::memory_order_relaxed);
+    return true;
 }
 
 }  // namespace ukmon::blk

@@ -26,7 +26,7 @@ public:
     }
 
 private:
-    void serve(uint64_t slot, uint64_t desc_gpa) override;
+    bool serve(uint64_t slot, uint64_t desc_gpa) override;  // always waited on
     const Device* device(uint64_t handle) const;  // attached, or nullptr
 
     std::span<const Device> devices_;

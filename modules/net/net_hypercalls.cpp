@@ -33,6 +33,7 @@ void netinfo(void* owner, RunContext& ctx, uint64_t gpa) {
 template <FrameOp op>
 void netio(void* owner, RunContext& ctx, uint64_t gpa) {
     const char* what = op == write_one ? "netwrite argument" : "netread argument";
+    module_of(owner).ring().serve_published();  // frames the guest queued go first
     auto a = ctx.mem.read<uk_hc_netio>(gpa, what);
     a.done_len = 0;
     const Nic* n = module_of(owner).nic(a.handle);
@@ -44,6 +45,7 @@ template <FrameOp op>
 void netv(void* owner, RunContext& ctx, uint64_t gpa) {
     const char* what = op == write_one ? "netwritev argument" : "netreadv argument";
     NetModule& m = module_of(owner);
+    m.ring().serve_published();  // frames the guest queued go first
     auto a = ctx.mem.read<uk_hc_netv>(gpa, what);
     a.ret = serve_vector(op, m.nic(a.handle), ctx.mem, a.frames, a.count, m.frame_copy(), a.done, {});
     ctx.mem.write(gpa, a, what);

@@ -62,6 +62,7 @@ public:
     uint32_t poll_handle(size_t i) const { return poll_handles_[i]; }
     std::array<uk_net_frame, UK_NET_BATCH_MAX>& frame_copy() { return frame_copy_; }
     NetRing& ring() { return ring_; }
+    bool busy_poll = true;  // the poll hypercalls' own (net_poll.cpp): the last wait ended soon
 
 private:
     std::array<Nic, max_device_handles> nics_{};

@@ -14,9 +14,12 @@
 namespace ukmon::net {
 
 NetRing::NetRing()
-    // Polls 250 µs after the last call: more than a guest's round trip through WAIT even where
-    // an exit costs 78 µs, so a stream that once fell back to WAIT finds the thread awake.
-    : IoRing({"net", sizeof(uk_netring), UK_NETRING_SLOTS, offsetof(uk_netring, desc), sizeof(uk_netring_desc), 250}) {}
+    // Polls 250 µs after a kick: more than a guest's round trip through WAIT even where an exit
+    // costs 78 µs, so a stream that once fell back to WAIT finds the thread awake. Then dozes
+    // (abi.h, UK_NETRING_DOZE_MS) for the frames a guest queued without waiting, and serves
+    // what is still queued at exit.
+    : IoRing({"net", sizeof(uk_netring), UK_NETRING_SLOTS, offsetof(uk_netring, desc), sizeof(uk_netring_desc), 250,
+              UK_NETRING_DOZE_MS, true}) {}
 
 void NetRing::prepare(std::span<const Nic> nics, const SyscallPolicy& device_rules) {
     nics_ = nics;
@@ -30,7 +33,7 @@ const Nic* NetRing::nic(uint64_t handle) const {
     return handle < nics_.size() && nics_[handle].attached ? &nics_[handle] : nullptr;
 }
 
-void NetRing::serve(uint64_t slot, uint64_t desc_gpa) {
+bool NetRing::serve(uint64_t slot, uint64_t desc_gpa) {
     const auto d = mem().read<uk_netring_desc>(desc_gpa, "net ring descriptor");
     NetRingRequest r;
     uint64_t done = 0;
@@ -49,6 +52,7 @@ void NetRing::serve(uint64_t slot, uint64_t desc_gpa) {
         .store(uint64_t(int64_t(s)), std::memory_order_relaxed);
     std::atomic_ref<uint64_t>(*reinterpret_cast<uint64_t*>(c + offsetof(uk_netring_completion, done)))
         .store(done, std::memory_order_relaxed);
+    return !(d.op & UK_NETRING_QUEUED);
 }
 
 }  // namespace ukmon::net

@@ -24,7 +24,7 @@ public:
     void prepare(std::span<const Nic> nics, const SyscallPolicy& device_rules);
 
 private:
-    void serve(uint64_t slot, uint64_t desc_gpa) override;
+    bool serve(uint64_t slot, uint64_t desc_gpa) override;  // false for a queued frame
     const Nic* nic(uint64_t handle) const;  // attached, or nullptr
 
     std::span<const Nic> nics_;

@@ -30,8 +30,9 @@ template <class NicOf>
 uk_status parse_net_desc(const uk_netring_desc& d, NicOf&& nic_of, NetRingRequest& out) {
     const Nic* nic = nic_of(uint64_t(d.handle));
     if (!nic) return UK_EBADF;
-    if (d.op < UK_NETRING_WRITE || d.op > UK_NETRING_READV) return UK_EINVAL;
-    out = NetRingRequest{nic, d.op, d.data, d.len};
+    const uint32_t op = d.op & ~uint32_t(UK_NETRING_QUEUED);  // the flag only tells no one waits
+    if (op < UK_NETRING_WRITE || op > UK_NETRING_READV) return UK_EINVAL;
+    out = NetRingRequest{nic, op, d.data, d.len};
     return UK_OK;
 }
 

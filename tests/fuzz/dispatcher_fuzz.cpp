@@ -201,22 +201,29 @@ void one(World& w, Reader& in) {
     uint64_t arg = in.address();
     std::array<uint64_t, 6> s{};
     for (auto& f : s) f = in.u64();
-    // The pointer field: puts.data, blkio.data (3), netio.data (2), netv.frames (2), halt.cookie (2).
-    int ptr_field = nr == UK_HC_PUTS ? 1 : nr == UK_HC_BLKREAD || nr == UK_HC_BLKWRITE ? 3 : 2;
+    // The pointer field: puts.data, blkio.data (3), netio.data (2), netv.frames (2), halt.cookie
+    // (2), netpoll.frames (4).
+    int ptr_field = nr == UK_HC_PUTS                              ? 1
+                    : nr == UK_HC_BLKREAD || nr == UK_HC_BLKWRITE ? 3
+                    : nr == UK_HC_NETPOLL                         ? 4
+                                                                  : 2;
     if (mode & 8) s[ptr_field] = in.address();
-    if (nr == UK_HC_POLL) s[1] %= 1000;  // a real wait would only slow the fuzzer down
+    // poll and netpoll: timeout_ns at offset 8 in both. A real wait would only slow the fuzzer.
+    const bool waits = nr == UK_HC_POLL || nr == UK_HC_NETPOLL;
+    if (waits) s[1] %= 1000;
     if (nr == UK_HC_HALT && (mode & 3) != 1) s[3] %= 512;
     if (mode & 16) {
         uint8_t count = in.u8() % 8;
         for (uint8_t i = 0; i < count; ++i) {
             uint64_t frame[3] = {in.address(), in.u64() % 4096, in.u64()};
-            put(w, s[2] + i * sizeof frame, frame, sizeof frame);
+            put(w, s[nr == UK_HC_NETPOLL ? 4 : 2] + i * sizeof frame, frame, sizeof frame);
         }
     }
     if (mode & 4) put(w, arg, s.data(), sizeof s);
-    if (nr == UK_HC_POLL) {  // whatever the struct holds, never a real wait (the wait is the host's)
+    if (waits) {  // whatever the struct holds, never a real wait (the wait is the host's)
         uint64_t timeout = s[1];
         put(w, arg + offsetof(uk_hc_poll, timeout_ns), &timeout, sizeof timeout);
+        static_assert(offsetof(uk_hc_poll, timeout_ns) == offsetof(uk_hc_netpoll, timeout_ns));
     }
     w.ctx->halt.reset();
     bool returned = false;

@@ -76,7 +76,7 @@ const std::vector<Call> core_calls{{0, "walltime", 24}, {1, "puts", 24}, {2, "po
 const std::vector<Call> blk_calls{
     {3, "blkinfo", 40}, {4, "blkwrite", 40}, {5, "blkread", 40}, {10, "blkflush", 16}, {14, "blkring", 40}};
 const std::vector<Call> net_calls{
-    {6, "netinfo", 32}, {7, "netwrite", 40}, {8, "netread", 40}, {11, "netwritev", 40}, {12, "netreadv", 40}, {15, "netring", 40}};
+    {6, "netinfo", 32}, {7, "netwrite", 40}, {8, "netread", 40}, {11, "netwritev", 40}, {12, "netreadv", 40}, {15, "netring", 40}, {16, "netpoll", 64}};
 
 constexpr uint64_t mem = 64ull << 20;  // the default --mem
 constexpr uint64_t guard = mem - (1ull << 20) - 4096;

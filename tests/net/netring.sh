@@ -22,7 +22,7 @@ done
 [ "$BACKEND" = seccomp ] && { echo PASS; exit 0; }
 
 # --print-filter shows the net ring thread's own filter, rule by rule: the TAP's write and
-# readv, its doorbell, futex and the clock; nothing else.
+# readv, its doorbell, futex, the clock and the doze's wait on one fd; nothing else.
 in_ns "$exe" --backend="$BACKEND" --net:service=tapr0 --print-filter >"$LOGDIR/filter" 2>&1 ||
     { cat "$LOGDIR/filter"; fail "--print-filter failed"; }
 thread=$(sed -n '/^# the net ring thread/,/^$/p' "$LOGDIR/filter" | grep -v '^#' | awk 'NF {print $1, $2, $3, $4, $5}')
@@ -31,7 +31,8 @@ readv arg0 == TAP fd
 read arg0 == doorbell eventfd
 futex arg1 == FUTEX_WAKE_PRIVATE net
 futex arg1 == FUTEX_WAIT_PRIVATE net
-clock_gettime any arguments net ring"
+clock_gettime any arguments net ring
+ppoll arg1 == 1 &&"
 [ "$thread" = "$want" ] || { cat "$LOGDIR/filter"; fail "the net ring thread's printed filter is not as expected"; }
 grep -q "^write .*doorbell eventfd && arg2 == 8 *net " "$LOGDIR/filter" ||
     fail "the run loop's filter does not show its kick of the net ring thread"

@@ -9,7 +9,7 @@
 
 #define UK_ABI_VERSION 1u
 /* Number of hypercalls (== UK_HC_MAX); a macro so the monitor's gate assembly can use it. */
-#define UK_HC_COUNT 16
+#define UK_HC_COUNT 17
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
@@ -39,6 +39,7 @@ enum uk_hypercall {
     UK_HC_RANDOM = 13,    /* bytes from the host kernel's random generator (getrandom(2)) */
     UK_HC_BLKRING = 14,   /* set up or wait on the blk ring (kvm): requests without exits */
     UK_HC_NETRING = 15,   /* set up or wait on the net ring (kvm): frames without exits */
+    UK_HC_NETPOLL = 16,   /* the net ring's one exit: send what is queued, wait, read ahead */
     UK_HC_MAX
 };
 
@@ -248,10 +249,15 @@ struct uk_hc_blkring {
 /* ---- the net ring (kvm only): the same protocol as the blk ring, for frames ---------------
  * One ring for all NICs, owned by the guest library. A descriptor is one net call as the
  * hypercalls define it (netwrite, netread, netwritev, netreadv): its completion is exactly
- * what that hypercall would have returned. The monitor reads no frame ahead: a frame waits
- * in the TAP's own queue until a READ takes it (so nothing is lost in the ring; a full TAP
- * queue drops and counts, as a NIC does). The header (sq_tail, done, need_kick, error) is the
- * blk ring's, at the same offsets. */
+ * what that hypercall would have returned. A guest need not wait for a write's completion
+ * (the guest library does not, for frames it copied): the monitor serves every published
+ * descriptor before it serves any net hypercall (so frames leave in the order they were
+ * handed over), before a poll waits, and at exit, however the run ends; in between its I/O
+ * thread takes them within UK_NETRING_DOZE_MS while it dozes. Frames are read only when a
+ * READ or a UK_HC_NETPOLL asks, into the buffers it names: nothing is lost in the ring (a
+ * full TAP queue drops and counts, as a NIC does). The header (sq_tail, done, need_kick,
+ * error) is the blk ring's, at the same offsets. */
+#define UK_NETRING_DOZE_MS 1u
 #define UK_NETRING_SLOTS 32u      /* a power of two: slot = index % UK_NETRING_SLOTS */
 
 enum uk_netring_op {
@@ -260,6 +266,9 @@ enum uk_netring_op {
     UK_NETRING_WRITEV = 3,        /* data: a struct uk_net_frame vector, len: its count */
     UK_NETRING_READV = 4          /* as uk_hc_netv; each element's done_len is written back */
 };
+/* Or'ed into op by a guest that will not wait for this completion (a frame it queued): served
+ * the same; it only tells the I/O thread it need not keep polling for the guest's sake. */
+#define UK_NETRING_QUEUED 0x80000000u
 
 struct uk_netring_desc {          /* GUEST, before it publishes the slot; copied once */
     uint32_t op;                  /* enum uk_netring_op */
@@ -278,8 +287,11 @@ struct uk_netring {               /* 64-byte aligned, in memory the guest may wr
     uint64_t guest_pad[7];        /* its own cache line */
     uint64_t done;                /* MONITOR: descriptors completed (free-running); the
                                      completion of index i is valid once done > i */
-    uint32_t need_kick;           /* MONITOR: 1 while the I/O thread sleeps: after publishing,
-                                     `outb` to the doorbell port */
+    uint32_t need_kick;           /* MONITOR: 0 while the I/O thread polls; UK_NETRING_DOZING
+                                     while it looks every UK_NETRING_DOZE_MS (a guest about to
+                                     wait for a completion kicks: `outb` to the doorbell port;
+                                     one that only queues frames need not); UK_NETRING_ASLEEP
+                                     once it sleeps until kicked (kick after publishing) */
     uint32_t error;               /* MONITOR: a uk_status once the ring is broken: nothing more
                                      is served */
     uint64_t taken;               /* MONITOR: as the blk ring's */
@@ -287,6 +299,8 @@ struct uk_netring {               /* 64-byte aligned, in memory the guest may wr
     struct uk_netring_desc desc[UK_NETRING_SLOTS];         /* GUEST */
     struct uk_netring_completion comp[UK_NETRING_SLOTS];   /* MONITOR */
 };
+
+enum uk_netring_kick { UK_NETRING_POLLING = 0, UK_NETRING_DOZING = 1, UK_NETRING_ASLEEP = 2 };
 
 enum uk_netring_call { UK_NETRING_SETUP = 1, UK_NETRING_WAIT = 2 };
 
@@ -298,6 +312,23 @@ struct uk_hc_netring {    /* as uk_hc_blkring, for the net ring */
     uint64_t ring;        /* IN (SETUP): guest address of a zeroed struct uk_netring */
     uint64_t until;       /* IN (WAIT) */
     uint64_t doorbell;    /* OUT (SETUP): the I/O port whose 1-byte `outb` wakes the I/O thread */
+};
+
+/* UK_HC_NETPOLL: one exit for a guest with nothing to do (kvm, net ring set up): the monitor
+ * serves what is published on the net ring, waits as UK_HC_POLL does, then, when the NIC
+ * `handle` is readable and count > 0, reads into `frames` as UK_HC_NETREADV does. The
+ * guest library reads ahead this way and hands the frames to the next uk_netread(v). */
+struct uk_hc_netpoll {
+    int64_t ret;          /* OUT: as uk_hc_poll's */
+    uint64_t timeout_ns;  /* IN: as uk_hc_poll's */
+    uint64_t ready_set;   /* OUT: as uk_hc_poll's */
+    uint64_t handle;      /* IN: the NIC to read from once readable */
+    uint64_t frames;      /* IN: guest address of `count` struct uk_net_frame (receive buffers) */
+    uint64_t count;       /* IN: 0 (no read) ..UK_NET_BATCH_MAX */
+    uint64_t got;         /* OUT: frames read */
+    int64_t read_ret;     /* OUT: the read's status as uk_hc_netv's (UK_EAGAIN: the NIC ran
+                             dry; UK_OK: every buffer filled, more may wait); UK_EAGAIN
+                             when no read was made */
 };
 
 /* Exit statuses above this are reserved by the monitor (see docs/exit-codes). */
@@ -345,6 +376,7 @@ UK_STATIC_ASSERT(__builtin_offsetof(struct uk_netring, comp) == 128 + 24 * UK_NE
 UK_STATIC_ASSERT(sizeof(struct uk_netring) == 128 + 40 * UK_NETRING_SLOTS, "netring layout");
 UK_STATIC_ASSERT((UK_NETRING_SLOTS & (UK_NETRING_SLOTS - 1)) == 0, "netring slots: a power of two");
 UK_STATIC_ASSERT(sizeof(struct uk_hc_netring) == 40, "netring call layout");
+UK_STATIC_ASSERT(sizeof(struct uk_hc_netpoll) == 64, "netpoll layout");
 UK_STATIC_ASSERT(UK_HC_MAX == UK_HC_COUNT, "UK_HC_COUNT must follow the enum");
 #undef UK_STATIC_ASSERT
 
