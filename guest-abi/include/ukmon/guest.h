@@ -51,9 +51,10 @@ int uk_netread(uint64_t handle, void *buf, size_t size, size_t *got);
  * *done gets the number of frames written / read. */
 int uk_netwritev(uint64_t handle, struct uk_net_frame *frames, size_t count, size_t *done);
 int uk_netreadv(uint64_t handle, struct uk_net_frame *frames, size_t count, size_t *done);
-/* Under kvm, carry the net calls above through the net ring (no exit per call) from now on.
- * Off by default: it pays for bulk senders and one-frame-per-call guests, and costs
- * request/response servers on a host with few CPUs (docs/performance.md, "The net ring"). */
+/* Under kvm the net calls above go through the net ring (abi.h): frames to send are copied
+ * and queued (the call returns at once, as a NIC's send does; a frame the TAP then refuses
+ * is dropped, as a NIC drops it), and uk_poll reads ahead. Nothing to ask for: this call is
+ * kept, doing nothing, for guests written when the ring had to be asked for. */
 void uk_net_ring_enable(void);
 /* len (at most UK_RANDOM_MAX) bytes from the host kernel's random generator. getentropy and
  * arc4random (newlib) are built on it. */
