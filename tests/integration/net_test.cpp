@@ -109,6 +109,10 @@ TEST_CASE("net apps: tcp-echo (the docs' minimal server) echoes 1 B to 4 MiB and
     app_on_each_backend("net tcp-echo", "tcp_echo.sh");
 }
 
+TEST_CASE("net frames: sends leave in order (also at halt and while the guest computes); reads whole, in order; poll-and-read refuses bad arguments") {
+    on_each_backend("net frames", "frames.sh");
+}
+
 TEST_CASE("net ring: hostile descriptors, vectors and indices get a status; a stream ends at --timeout and SIGTERM; idle costs no CPU") {
     on_each_backend("net ring", "netring.sh");
 }
