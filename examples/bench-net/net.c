@@ -23,7 +23,6 @@ int main(int argc, char **argv)
     uint64_t n = argc > 2 ? (uint64_t)strtol(argv[2], 0, 0) : 100000;
     uint64_t batch = argc > 3 ? (uint64_t)strtol(argv[3], 0, 0) : UK_NET_BATCH_MAX;
     uint64_t passes = argc > 4 ? (uint64_t)strtol(argv[4], 0, 0) : 3;
-    uk_net_ring_enable(); /* make bench measures the net ring's rate (kvm; seccomp has none) */
     int64_t h = uk_device_handle(UK_DEV_NET, "service");
     struct uk_hc_netinfo info;
     if (h < 0 || uk_netinfo((uint64_t)h, &info) != UK_OK) {
