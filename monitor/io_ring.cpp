@@ -12,6 +12,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <ctime>
 #include <thread>
 
 #include "arch/machine.hpp"
@@ -52,7 +53,8 @@ void IoRing::prepare(const SyscallPolicy& device_rules) {
                          "wake a guest waiting in the ring's WAIT, and the exit path stopping it");
     thread_policy_.allow(__NR_futex, {{1, FUTEX_WAIT_PRIVATE, ~0ull, "FUTEX_WAIT_PRIVATE"}}, owner,
                          "park for good once stopped");
-    thread_policy_.allow(__NR_clock_gettime, {}, owner, "the poll window (vDSO; the call on hosts without one)");
+    thread_policy_.allow(__NR_clock_gettime, {{0, CLOCK_MONOTONIC, ~0ull, "CLOCK_MONOTONIC"}}, owner,
+                         "the poll window (vDSO; the call on hosts without one)");
     if (shape_.doze_ms)  // the fd is behind a pointer the filter cannot follow: pin the count and the mask
         thread_policy_.allow(__NR_ppoll, {{1, 1}, {3, 0, ~0ull, "NULL"}}, owner,
                              "doze: wait on the doorbell until the next look at the ring, no signal mask");
@@ -155,7 +157,10 @@ void IoRing::stop() {
     (void)!::write(doorbell_.get(), &one, sizeof one);
     while (stopped_.load() == 0) futex(stopped_, FUTEX_WAIT_PRIVATE, 0);
     // What the guest was told is on its way (queued frames) leaves now, however the run
-    // ended: at most one pass over the ring, each descriptor checked as ever.
+    // ended: at most one pass over the ring, each descriptor checked as ever. Not when a
+    // deadline or stop signal came while the run loop's thread was itself serving (this is
+    // then its signal handler, and the descriptor it was on may be half sent): what it had
+    // not reached is dropped, as a NIC's queue is at power-off.
     if (shape_.serve_at_stop && !serving_.exchange(true)) (void)serve_pending(false);
 }
 
@@ -229,8 +234,9 @@ void IoRing::wait_for_work() {
         set_need_kick(UK_NETRING_DOZING);
         if (work_waiting(std::memory_order_seq_cst)) return;
         pollfd bell{doorbell_.get(), POLLIN, 0};
-        const timespec doze{time_t(shape_.doze_ms / 1000), long(shape_.doze_ms % 1000) * 1'000'000};
         for (int idle = 0; idle < dozes_before_sleep && !stop_.load(); ++idle) {
+            // Afresh each time: the system call writes back the time left (0 after a timeout).
+            timespec doze{time_t(shape_.doze_ms / 1000), long(shape_.doze_ms % 1000) * 1'000'000};
             if (::syscall(SYS_ppoll, &bell, 1, &doze, nullptr, 0) > 0) {
                 uint64_t count;
                 (void)!::read(doorbell_.get(), &count, sizeof count);
@@ -264,7 +270,10 @@ void IoRing::thread_main() {
     arm_window();
     while (!stop_.load()) {
         const Served s = try_serve();
-        if (s == Served::waited) arm_window();
+        if (s == Served::waited) {  // a guest waits: poll for its next one (and say so)
+            set_need_kick(UK_NETRING_POLLING);
+            arm_window();
+        }
         else if (s == Served::nothing) wait_for_work();
     }
     stopped_.store(1);

@@ -31,6 +31,10 @@ struct uk_net_nic {
     uint64_t mtu;
 };
 const struct uk_net_nic *uk_net_nic(uint64_t handle); /* null: not an attached NIC (or >= UK_NET_NICS) */
+/* Whether [p, p+len) lies in guest memory past the first page: what the library may copy
+ * itself. Anything else goes to the monitor, which answers UK_EFAULT as ever (memory the
+ * guest may not touch, such as a guard page, still faults in the guest: its own bug). */
+int uk_net_in_memory(uint64_t p, uint64_t len);
 
 /* Waiting for a ring's completion: poll a while, then exit with the ring's WAIT
  * (`wait_call(until)` returns its uk_status). With watch_taken, a poll for `taken` first,

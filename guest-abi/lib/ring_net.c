@@ -54,7 +54,7 @@ static uint64_t tx_head, tx_tail;                /* entries handed out / given b
 static uint64_t slot_tx_end[UK_NETRING_SLOTS];   /* tx_head after a queued descriptor */
 static uint8_t slot_queued[UK_NETRING_SLOTS];
 static uint64_t reclaimed;                       /* descriptors looked at once completed */
-static int tx_error;                             /* UK_EIO a queued frame met: the next send says it */
+static int tx_error[UK_NET_NICS];                /* UK_EIO a queued frame met: that NIC's next send says it */
 
 static void set_up(void)
 {
@@ -95,8 +95,9 @@ void uk_net_ring_reclaim(void)
             continue;
         slot_queued[s] = 0;
         tx_tail = slot_tx_end[s];
-        if (uk_net_ring.comp[s].status == UK_EIO)
-            tx_error = UK_EIO;
+        uint32_t h = uk_net_ring.desc[s].handle; /* ours: the monitor never writes desc */
+        if (uk_net_ring.comp[s].status == UK_EIO && h < UK_NET_NICS)
+            tx_error[h] = UK_EIO;
     }
 }
 
@@ -145,10 +146,7 @@ static void ring_broke(int *status, uint64_t *done)
     uk_net_ring_state = UK_NET_RING_OFF;
 }
 
-/* Whether [p, p+len) lies in guest memory past the first page: what the library copies
- * itself. Anything else goes to the monitor, which answers UK_EFAULT as ever (a pointer into
- * an unmapped guard page still faults here: the guest's own bug). */
-static int in_memory(uint64_t p, uint64_t len)
+int uk_net_in_memory(uint64_t p, uint64_t len)
 {
     uint64_t mem = uk_boot_info()->mem_size;
     return p >= 4096 && p < mem && len <= mem - p;
@@ -158,10 +156,10 @@ static int in_memory(uint64_t p, uint64_t len)
 static int queueable(uint64_t handle, const struct uk_net_frame *f, uint64_t count)
 {
     const struct uk_net_nic *n = uk_net_nic(handle);
-    if (!n || count == 0 || count > TX_FRAMES / 2 || !in_memory((uint64_t)(uintptr_t)f, count * sizeof *f))
+    if (!n || count == 0 || count > TX_FRAMES / 2 || !uk_net_in_memory((uint64_t)(uintptr_t)f, count * sizeof *f))
         return 0;
     for (uint64_t i = 0; i < count; ++i)
-        if (f[i].len < 14 || f[i].len > UK_NET_FRAME_BYTES || f[i].len - 14 > n->mtu || !in_memory(f[i].data, f[i].len))
+        if (f[i].len < 14 || f[i].len > UK_NET_FRAME_BYTES || f[i].len - 14 > n->mtu || !uk_net_in_memory(f[i].data, f[i].len))
             return 0;
     return 1;
 }
@@ -170,9 +168,9 @@ static int queueable(uint64_t handle, const struct uk_net_frame *f, uint64_t cou
  * queued frame met a host error: these are not sent). 0 once the ring broke. */
 static int queue(uint64_t handle, const struct uk_net_frame *f, uint64_t count, int *status)
 {
-    *status = tx_error;
-    if (tx_error) {
-        tx_error = 0;
+    *status = tx_error[handle];
+    if (tx_error[handle]) {
+        tx_error[handle] = 0;
         return 1;
     }
     if (!make_room())
@@ -223,9 +221,9 @@ int uk_ring_netio(uint32_t op, uint64_t handle, uint64_t data, uint64_t len, int
             }
             *status = s;
             *done = s != UK_OK ? 0 : op == UK_NETRING_WRITE ? len : count;
-            if (s == UK_OK && op == UK_NETRING_WRITEV)
+            if (op == UK_NETRING_WRITEV)
                 for (uint64_t i = 0; i < count; ++i) /* as the hypercall writes them back */
-                    ((struct uk_net_frame *)(uintptr_t)data)[i].done_len = f[i].len;
+                    ((struct uk_net_frame *)(uintptr_t)data)[i].done_len = s == UK_OK ? f[i].len : 0;
             return 1;
         }
     }

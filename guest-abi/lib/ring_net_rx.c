@@ -58,21 +58,32 @@ int uk_ring_netread(uint64_t handle, struct uk_net_frame *frames, uint64_t count
         return 0;
     if (rx_handle == UINT64_MAX && reads_ahead(handle))
         rx_handle = handle;
-    if (handle != rx_handle || count == 0 || count > UK_NET_BATCH_MAX)
+    if (handle != rx_handle || count == 0 || count > UK_NET_BATCH_MAX ||
+        !uk_net_in_memory((uint64_t)(uintptr_t)frames, count * sizeof *frames))
         return 0; /* the monitor answers as ever */
-    if (rx_next == rx_have && rx_end == UK_OK) {
-        /* Nothing here and the NIC may have more: read ahead now (the exit a direct read
-         * would be, which also sends what is queued). */
-        uint64_t ready;
-        int s;
-        exit_and_read_ahead(0, &ready, &s);
-        if (s != UK_OK) {
-            rx_end = s; /* the poll failed (UK_EIO): said as the read */
-        }
-    }
     uint64_t i = 0;
     int s = UK_OK;
-    for (; i < count && rx_next < rx_have; ++i) {
+    while (i < count && s == UK_OK) {
+        if (rx_next == rx_have) {
+            if (rx_end != UK_OK) { /* how the last read ahead ended: said once */
+                /* A dry NIC is also said by the first read that gets nothing (a server's
+                 * last look before it polls), so its round ends without an exit. */
+                s = rx_end;
+                if (i == 0 || rx_end != UK_EAGAIN)
+                    rx_end = UK_OK;
+                break;
+            }
+            /* Nothing here and the NIC may have more: read ahead now (the exit a direct
+             * read would be, which also sends what is queued). */
+            uint64_t ready;
+            int ps;
+            exit_and_read_ahead(0, &ready, &ps);
+            if (ps != UK_OK)
+                rx_end = ps; /* the poll failed (UK_EIO): said as the read */
+            else if (rx_have == 0 && rx_end == UK_OK)
+                rx_end = UK_EAGAIN;
+            continue;
+        }
         frames[i].done_len = 0;
         if (frames[i].len < 14) { /* refused before a frame is taken, as the monitor does */
             s = UK_EINVAL;
@@ -84,22 +95,29 @@ int uk_ring_netread(uint64_t handle, struct uk_net_frame *frames, uint64_t count
             s = UK_EINVAL;
             break;
         }
+        if (!uk_net_in_memory(frames[i].data, len)) { /* refused before the frame is taken */
+            s = UK_EFAULT;
+            break;
+        }
         memcpy((void *)(uintptr_t)frames[i].data, rx_buf[rx_next++], len);
         frames[i].done_len = len;
+        ++i;
     }
     *done = i;
     for (uint64_t j = i; j < count; ++j)
         frames[j].done_len = 0;
-    if (s == UK_OK && i < count) { /* the read-ahead frames ran out */
-        s = rx_end == UK_OK ? UK_EAGAIN : rx_end;
-        /* Said once, then the next read asks the monitor again; except that a dry NIC is
-         * also said by the first read that gets nothing (a server's last look before it
-         * polls), so its round ends without an exit. */
-        if (i == 0 || rx_end != UK_EAGAIN)
-            rx_end = UK_OK;
-    }
     *status = s;
     return 1;
+}
+
+/* More than one NIC: a poll must see every NIC's readiness, not only the one read ahead. */
+static int nics_attached(void)
+{
+    const struct uk_boot_info *bi = uk_boot_info();
+    int n = 0;
+    for (uint32_t i = 0; i < bi->device_count && i < UK_MAX_DEVICES; ++i)
+        n += bi->devices[i].type == UK_DEV_NET;
+    return n;
 }
 
 int uk_ring_netpoll(uint64_t timeout_ns, uint64_t *ready_set, int *status)
@@ -107,7 +125,12 @@ int uk_ring_netpoll(uint64_t timeout_ns, uint64_t *ready_set, int *status)
     if (uk_net_ring_state != UK_NET_RING_ON) /* set up by a net call: none yet, no ring to use */
         return 0;
     if (rx_next < rx_have || (rx_end != UK_OK && rx_end != UK_EAGAIN)) {
-        *ready_set = 1ull << rx_handle; /* frames (or news) already here: no wait */
+        /* Frames (or news) already here: no wait. With other NICs, ask (no wait, no read)
+         * what else is ready. */
+        struct uk_hc_netpoll a = {0, 0, 0, 0, 0, 0, 0, 0};
+        if (nics_attached() > 1)
+            uk_hypercall(UK_HC_NETPOLL, &a);
+        *ready_set = a.ready_set | 1ull << rx_handle;
         *status = UK_OK;
         return 1;
     }

@@ -41,7 +41,8 @@ uk_status read_one(const Nic& n, const GuestMemory& mem, uint64_t data, uint64_t
 }
 
 uk_status serve_vector(FrameOp op, const Nic* n, const GuestMemory& mem, uint64_t frames, uint64_t count,
-                       std::array<uk_net_frame, UK_NET_BATCH_MAX>& copy, uint64_t& done, Avoid avoid) {
+                       std::array<uk_net_frame, UK_NET_BATCH_MAX>& copy, uint64_t& done, Avoid avoid,
+                       bool each) {
     done = 0;
     if (!n) return UK_EBADF;
     if (uk_status s = check_batch_count(count); s != UK_OK) return s;
@@ -54,7 +55,11 @@ uk_status serve_vector(FrameOp op, const Nic* n, const GuestMemory& mem, uint64_
     for (uint64_t i = 0; i < count; ++i) {
         uk_net_frame& f = copy[i];
         f.done_len = 0;
-        if (ret == UK_OK && (ret = op(*n, mem, f.data, f.len, f.done_len, avoid)) == UK_OK) ++done;
+        if (ret == UK_OK || each) {
+            const uk_status s = op(*n, mem, f.data, f.len, f.done_len, avoid);
+            if (s == UK_OK) ++done;
+            else if (ret == UK_OK) ret = s;
+        }
         std::memcpy(vec->data() + i * sizeof f + offsetof(uk_net_frame, done_len), &f.done_len, sizeof f.done_len);
     }
     return ret;

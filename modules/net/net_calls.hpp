@@ -31,7 +31,11 @@ using FrameOp = uk_status (*)(const Nic&, const GuestMemory&, uint64_t data, uin
 // does not complete. `done` counts the frames that did; the result is the status of the one
 // that did not (UK_EAGAIN when a read finds the NIC dry), or UK_OK. Every element's done_len
 // is written back (0 from the first incomplete one on). `n` null: UK_EBADF.
+// `each` (frames a guest queued and was told were accepted): every frame is tried on its
+// own, so one the TAP refuses drops only itself, as a NIC drops it; the result is the first
+// failure's status.
 uk_status serve_vector(FrameOp op, const Nic* n, const GuestMemory& mem, uint64_t frames, uint64_t count,
-                       std::array<uk_net_frame, UK_NET_BATCH_MAX>& copy, uint64_t& done, Avoid avoid);
+                       std::array<uk_net_frame, UK_NET_BATCH_MAX>& copy, uint64_t& done, Avoid avoid,
+                       bool each = false);
 
 }  // namespace ukmon::net

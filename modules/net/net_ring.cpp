@@ -35,6 +35,7 @@ const Nic* NetRing::nic(uint64_t handle) const {
 
 bool NetRing::serve(uint64_t slot, uint64_t desc_gpa) {
     const auto d = mem().read<uk_netring_desc>(desc_gpa, "net ring descriptor");
+    const bool queued = d.op & UK_NETRING_QUEUED;  // no one waits: each frame sent or dropped alone
     NetRingRequest r;
     uint64_t done = 0;
     uk_status s = parse_net_desc(d, [&](uint64_t h) { return nic(h); }, r);
@@ -43,7 +44,9 @@ bool NetRing::serve(uint64_t slot, uint64_t desc_gpa) {
         switch (r.op) {
             case UK_NETRING_WRITE: s = write_one(*r.nic, mem(), r.data, r.len, done, avoid); break;
             case UK_NETRING_READ: s = read_one(*r.nic, mem(), r.data, r.len, done, avoid); break;
-            case UK_NETRING_WRITEV: s = serve_vector(write_one, r.nic, mem(), r.data, r.len, frame_copy_, done, avoid); break;
+            case UK_NETRING_WRITEV:
+                s = serve_vector(write_one, r.nic, mem(), r.data, r.len, frame_copy_, done, avoid, queued);
+                break;
             default: s = serve_vector(read_one, r.nic, mem(), r.data, r.len, frame_copy_, done, avoid); break;
         }
     }
@@ -52,7 +55,7 @@ bool NetRing::serve(uint64_t slot, uint64_t desc_gpa) {
         .store(uint64_t(int64_t(s)), std::memory_order_relaxed);
     std::atomic_ref<uint64_t>(*reinterpret_cast<uint64_t*>(c + offsetof(uk_netring_completion, done)))
         .store(done, std::memory_order_relaxed);
-    return !(d.op & UK_NETRING_QUEUED);
+    return !queued;
 }
 
 }  // namespace ukmon::net

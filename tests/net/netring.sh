@@ -31,7 +31,7 @@ readv arg0 == TAP fd
 read arg0 == doorbell eventfd
 futex arg1 == FUTEX_WAKE_PRIVATE net
 futex arg1 == FUTEX_WAIT_PRIVATE net
-clock_gettime any arguments net ring
+clock_gettime arg0 == CLOCK_MONOTONIC net
 ppoll arg1 == 1 &&"
 [ "$thread" = "$want" ] || { cat "$LOGDIR/filter"; fail "the net ring thread's printed filter is not as expected"; }
 grep -q "^write .*doorbell eventfd && arg2 == 8 *net " "$LOGDIR/filter" ||

@@ -118,3 +118,19 @@ TEST_CASE("net calls: a batch stops at its first failure, and every done_len say
     CHECK(f.done_len(1) == 20);
     CHECK(f.done_len(2) == 0);
 }
+
+TEST_CASE("net calls: a queued batch (each) tries every frame: a refused one drops only itself") {
+    Fixture f;
+    f.put_vec(0, frame_gpa, 64);
+    f.put_vec(1, frame_gpa, 10);     // too short: refused
+    f.put_vec(2, ring_gpa + 8, 64);  // on the ring: refused
+    f.put_vec(3, frame_gpa, 60);     // still sent
+    uint64_t done = 9;
+    CHECK(serve_vector(write_one, &f.nic, f.mem, vec_gpa, 4, f.copy, done, ring, true) == UK_EINVAL);  // the first failure
+    CHECK(done == 2);
+    CHECK(f.done_len(0) == 64);
+    CHECK(f.done_len(1) == 0);
+    CHECK(f.done_len(2) == 0);
+    CHECK(f.done_len(3) == 60);
+    CHECK(f.pending() == 2);
+}
