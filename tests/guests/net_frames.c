@@ -10,7 +10,8 @@
  *                             uk_netread, then a uk_netreadv of 2, in turn; frame 3 into a
  *                             buffer too small for it) and prints what each call got
  *   net_frames -- netpoll     the poll-and-read hypercall with bad arguments, once a frame
- *                             waits: each gets its status, and the frame is still there */
+ *                             waits: each gets its status, and the frame is still there
+ *   net_frames -- idle MS     sends one frame, then sleeps MS ms in uk_poll */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -230,7 +231,13 @@ int main(int argc, char **argv)
         reads((uint32_t)arg);
     else if (strcmp(mode, "netpoll") == 0)
         netpoll_hostile();
+    else if (strcmp(mode, "idle") == 0) {
+        send_one(0);
+        uint64_t ready, t0 = uk_monotonic_ns();
+        while (uk_monotonic_ns() - t0 < arg * 1000000ull) /* frames may come: keep sleeping */
+            uk_poll(arg * 1000000ull - (uk_monotonic_ns() - t0), &ready);
+    }
     else
-        check(0, "a mode: burst N, spin MS, reads N or netpoll", 0);
+        check(0, "a mode: burst N, spin MS, reads N, netpoll or idle MS", 0);
     uk_halt((uint64_t)failures, 0, 0);
 }

@@ -104,4 +104,17 @@ wait_guest 10
 cat "$LOGDIR/netpoll"
 grep -q "^not ok" "$LOGDIR/netpoll" && fail "netpoll: some checks failed"
 [ "$GUEST_CODE" = 0 ] || fail "netpoll: the guest exited $GUEST_CODE"
+
+# Idle: one frame, then two seconds asleep in uk_poll. The ring's thread dozes, then sleeps;
+# the poll stops looking without sleeping once a wait slept. Spinning would cost about a CPU
+# second per second; the bound is loose: only a spin can break it.
+if [ -x /usr/bin/time ]; then
+    in_ns /usr/bin/time -f "cpu %U %S" "$exe" --backend="$BACKEND" --net:service=tapf0 -- idle 2000 >"$LOGDIR/idle" 2>&1 ||
+        { cat "$LOGDIR/idle"; fail "idle: the guest failed"; }
+    cpu=$(awk '/^cpu / {print $2 + $3}' "$LOGDIR/idle")
+    awk -v c="$cpu" 'BEGIN {exit !(c < 0.5)}' || fail "idle: $cpu s of CPU in 2 s asleep in uk_poll: something spins"
+    echo "ok - a guest asleep in uk_poll for 2 s after a frame cost $cpu s of CPU"
+else
+    echo "SKIP: idle CPU check: /usr/bin/time is missing"
+fi
 echo PASS
