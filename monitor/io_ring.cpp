@@ -136,18 +136,9 @@ void IoRing::serve_published() {
     if (!active_.load(std::memory_order_acquire) || stop_.load()) return;
     const uint64_t tail = ring_word(off_tail).load(std::memory_order_acquire);  // this call's
     // Free-running indices: "done before tail" as a signed distance. A tail the guest broke
-    // breaks the ring in serve_pending (error_ ends the loop).
-    while (int64_t(tail - done_.load()) > 0 && !error_.load() && !stop_.load()) {
-        if (try_serve() != Served::nothing) continue;
-        // The I/O thread is serving: it wakes us with each completion.
-        waiters_.store(1);
-        uint32_t seen = seq_.load();
-        if (int64_t(tail - done_.load()) > 0 && !error_.load()) {
-            timespec slice{0, 1'000'000};
-            futex(seq_, FUTEX_WAIT_PRIVATE, seen, &slice);
-        }
-        waiters_.store(0);
-    }
+    // breaks the ring in serve_pending (error_ ends the loop). WAIT's own step: serve what is
+    // there, or sleep until the I/O thread's next completion.
+    while (int64_t(tail - done_.load()) > 0 && !error_.load() && !stop_.load()) (void)wait(tail);
 }
 
 void IoRing::stop() {
@@ -273,8 +264,9 @@ void IoRing::thread_main() {
         if (s == Served::waited) {  // a guest waits: poll for its next one (and say so)
             set_need_kick(UK_NETRING_POLLING);
             arm_window();
+        } else if (s == Served::nothing) {
+            wait_for_work();
         }
-        else if (s == Served::nothing) wait_for_work();
     }
     stopped_.store(1);
     futex(stopped_, FUTEX_WAKE_PRIVATE, 1);

@@ -103,15 +103,18 @@ void uk_net_ring_reclaim(void)
 
 static void kick(void) { uk_cpu_doorbell(doorbell); }
 
-/* Waits for descriptor idx (kicking the thread unless it polls). 0 once the ring broke. */
+/* Waits for descriptor idx (kicking the thread unless it polls); uk_ring_wait's answer: 0
+ * when the I/O thread did not take it in time. */
 static int wait_for(uint64_t idx)
 {
     if (__atomic_load_n(&uk_net_ring.need_kick, __ATOMIC_SEQ_CST) != UK_NETRING_POLLING)
         kick();
-    uk_ring_wait(&waiter, &words, idx);
+    int taken = uk_ring_wait(&waiter, &words, idx);
     uk_net_ring_reclaim();
-    return !__atomic_load_n(&uk_net_ring.error, __ATOMIC_RELAXED);
+    return taken;
 }
+
+static int ring_ok(void) { return !__atomic_load_n(&uk_net_ring.error, __ATOMIC_RELAXED); }
 
 /* A free slot for the next descriptor. 0 once the ring broke. */
 static int make_room(void)
@@ -122,7 +125,8 @@ static int make_room(void)
             uk_net_ring_reclaim();
             return 1;
         }
-        if (!wait_for(tail - UK_NETRING_SLOTS))
+        wait_for(tail - UK_NETRING_SLOTS);
+        if (!ring_ok())
             return 0;
     }
 }
@@ -181,7 +185,8 @@ static int queue(uint64_t handle, const struct uk_net_frame *f, uint64_t count, 
         skip = pos + count > TX_FRAMES ? TX_FRAMES - pos : 0;
         if (TX_FRAMES - (tx_head - tx_tail) >= skip + count)
             break;
-        if (!wait_for(reclaimed)) /* the oldest queued descriptor holds the buffers */
+        wait_for(reclaimed); /* the oldest queued descriptor holds the buffers */
+        if (!ring_ok())
             return 0;
     }
     tx_head += skip;
@@ -236,15 +241,12 @@ int uk_ring_netio(uint32_t op, uint64_t handle, uint64_t data, uint64_t len, int
         return 1;
     }
     uint64_t idx = publish(op, handle, data, len);
-    if (__atomic_load_n(&uk_net_ring.need_kick, __ATOMIC_SEQ_CST) != UK_NETRING_POLLING)
-        kick();
-    if (uk_ring_wait(&waiter, &words, idx)) {
+    if (wait_for(idx)) {
         direct_run = 0;
     } else {
         direct_run = direct_run ? (direct_run * 2 > DIRECT_MAX ? DIRECT_MAX : direct_run * 2) : DIRECT_MIN;
         direct_left = direct_run;
     }
-    uk_net_ring_reclaim();
     if (__atomic_load_n(&uk_net_ring.done, __ATOMIC_ACQUIRE) > idx) {
         const struct uk_netring_completion *c = &uk_net_ring.comp[idx % UK_NETRING_SLOTS];
         *status = (int)c->status;
