@@ -44,6 +44,20 @@ PY
     fail "the capture did not start"
 }
 
+# send_frames N: frames 0..N-1 from the host to the guest's MAC, made as net_frames makes them.
+send_frames() {
+    in_ns python3 - "$guest_mac" "$1" <<'PY' || fail "sending $1 frame(s) to the guest"
+import socket, struct, sys
+dst, n = bytes.fromhex(sys.argv[1].replace(":", "")), int(sys.argv[2])
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind(("tapf0", 0))
+src = s.getsockname()[4]
+for seq in range(n):
+    body = struct.pack("<I", seq) + bytes((seq + i) & 0xff for i in range(18, 60 + seq % 100))
+    s.send(dst + src + b"\x88\xb5" + body)
+PY
+}
+
 # Frames sent, then an immediate halt: all leave, in order, whole.
 capture "$LOGDIR/burst" 200 10
 code=0
@@ -73,16 +87,7 @@ echo "ok - frames sent before 1.5 s of computing without a call left at once (th
 
 # Reads: twelve frames from the host; the guest reads them one call at a time.
 start_guest "$LOGDIR/reads" "^ready" "$exe" --net:service=tapf0 --net-mac:service=$guest_mac -- reads 12
-in_ns python3 - "$guest_mac" <<'PY' || fail "sending frames to the guest"
-import socket, struct, sys
-dst = bytes.fromhex(sys.argv[1].replace(":", ""))
-s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
-s.bind(("tapf0", 0))
-src = s.getsockname()[4]
-for seq in range(12):
-    body = struct.pack("<I", seq) + bytes((seq + i) & 0xff for i in range(18, 60 + seq % 100))
-    s.send(dst + src + b"\x88\xb5" + body)
-PY
+send_frames 12
 wait_guest 10
 cat "$LOGDIR/reads"
 [ "$GUEST_CODE" = 0 ] || fail "reads: the guest exited $GUEST_CODE"
@@ -93,13 +98,7 @@ echo "ok - twelve frames read whole and in order; the one too long for its buffe
 
 # The poll-and-read hypercall with bad arguments, while a frame waits.
 start_guest "$LOGDIR/netpoll" "^ready" "$exe" --net:service=tapf0 --net-mac:service=$guest_mac -- netpoll
-in_ns python3 - "$guest_mac" <<'PY' || fail "sending a frame to the guest"
-import socket, struct, sys
-dst = bytes.fromhex(sys.argv[1].replace(":", ""))
-s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
-s.bind(("tapf0", 0))
-s.send(dst + s.getsockname()[4] + b"\x88\xb5" + struct.pack("<I", 0) + bytes(i & 0xff for i in range(18, 60)))
-PY
+send_frames 1
 wait_guest 10
 cat "$LOGDIR/netpoll"
 grep -q "^not ok" "$LOGDIR/netpoll" && fail "netpoll: some checks failed"
