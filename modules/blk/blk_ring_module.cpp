@@ -1,5 +1,6 @@
 // The blk module's side of the ring: starting its thread, and the UK_HC_BLKRING hypercall.
 #include "modules/blk/blk_module.hpp"
+#include "monitor/io_ring_call.hpp"
 
 namespace ukmon::blk {
 
@@ -19,12 +20,7 @@ void BlkModule::io_thread_policies(std::vector<IoThreadPolicy>& out) const {
 }
 
 void blkring_hypercall(void* owner, RunContext& ctx, uint64_t gpa) {
-    RingServer& ring = static_cast<BlkModule*>(owner)->ring();
-    auto a = ctx.mem.read<uk_hc_blkring>(gpa, "blkring argument");
-    if (a.op == UK_BLKRING_SETUP) a.ret = ring.setup(a.ring, a.doorbell);
-    else if (a.op == UK_BLKRING_WAIT) a.ret = ring.wait(a.until);
-    else a.ret = UK_EINVAL;
-    ctx.mem.write(gpa, a, "blkring argument");
+    serve_ring_call<uk_hc_blkring>(static_cast<BlkModule*>(owner)->ring(), ctx, gpa, "blkring argument");
 }
 
 }  // namespace ukmon::blk

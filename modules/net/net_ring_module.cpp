@@ -1,6 +1,7 @@
 // The net module's side of the ring: preparing and starting its thread, and the
 // UK_HC_NETRING hypercall.
 #include "modules/net/net_module.hpp"
+#include "monitor/io_ring_call.hpp"
 
 namespace ukmon::net {
 
@@ -26,12 +27,7 @@ bool NetModule::exit_action() {
 }
 
 void netring_hypercall(void* owner, RunContext& ctx, uint64_t gpa) {
-    NetRing& ring = static_cast<NetModule*>(owner)->ring();
-    auto a = ctx.mem.read<uk_hc_netring>(gpa, "netring argument");
-    if (a.op == UK_NETRING_SETUP) a.ret = ring.setup(a.ring, a.doorbell);
-    else if (a.op == UK_NETRING_WAIT) a.ret = ring.wait(a.until);
-    else a.ret = UK_EINVAL;
-    ctx.mem.write(gpa, a, "netring argument");
+    serve_ring_call<uk_hc_netring>(static_cast<NetModule*>(owner)->ring(), ctx, gpa, "netring argument");
 }
 
 }  // namespace ukmon::net
